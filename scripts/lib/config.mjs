@@ -1,0 +1,29 @@
+// Fixed facts of the local stack: ports, credentials and paths, in one place.
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const LOCAL_DIR = path.join(ROOT, '.local');
+
+/** Ports as `supabase start` uses them: API (here the functions server) and database. */
+export const DEV_PORTS = { api: 54321, db: 54322 };
+/** `npm test` runs beside `npm run dev` on ports of its own. */
+export const TEST_PORTS = { api: 54331, db: 54332 };
+
+/** The JWT secret of the local stack; the same default as `supabase start`. */
+export const DEV_JWT_SECRET =
+  process.env.SUPABASE_JWT_SECRET ?? 'super-secret-jwt-token-with-at-least-32-characters-long';
+
+export const DB_PASSWORD = 'postgres';
+
+/** @param {number} port @param {string} [user] */
+export function localDbUrl(port, user = 'postgres') {
+  return `postgresql://${user}:${DB_PASSWORD}@127.0.0.1:${port}/postgres?sslmode=disable`;
+}
+
+/** @param {number} port */
+export function apiUrl(port) {
+  return `http://127.0.0.1:${port}`;
+}
+
+export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
