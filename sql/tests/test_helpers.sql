@@ -113,9 +113,10 @@ as $$
 $$;
 comment on function tests.act_as_owner() is 'Back to the connecting role (postgres), as migrations and cron run.';
 
+-- pgTAP's own functions call each other unqualified, so its schema is on the path.
 create function tests.rls_enabled(testing_schema text) returns text
 language sql
-set search_path = ''
+set search_path = extensions, pg_catalog
 as $$
   select extensions.is(
     (select count(*)::integer from pg_catalog.pg_tables
@@ -127,7 +128,7 @@ $$;
 
 create function tests.rls_enabled(testing_schema text, testing_table text) returns text
 language sql
-set search_path = ''
+set search_path = extensions, pg_catalog
 as $$
   select extensions.is(
     (select rowsecurity from pg_catalog.pg_tables

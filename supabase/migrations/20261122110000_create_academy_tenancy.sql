@@ -138,7 +138,10 @@ security definer
 set search_path = ''
 as $$
 begin
+  -- Deleting the academy or the user's account (cascades) may leave no admin; a change
+  -- made to the membership itself may not.
   if exists (select 1 from public.academies as a where a.id = old.academy_id)
+    and exists (select 1 from auth.users as u where u.id = old.user_id)
     and not exists (
       select 1 from public.academy_members as m
       where m.academy_id = old.academy_id and m.role = 'admin'
