@@ -1,0 +1,169 @@
+/**
+ * The edge functions' environment, read and validated once.
+ *
+ * | variable | required | meaning |
+ * |---|---|---|
+ * | `SUPABASE_DB_URL` | yes | Postgres connection string (injected by Supabase) |
+ * | `SUPABASE_URL` | no | project URL; gives the default `JWKS_URL` |
+ * | `JWT_SECRET` | no* | legacy HS256 secret (custom secrets may not start with `SUPABASE_`) |
+ * | `SUPABASE_JWKS` | no* | JSON Web Key Set as JSON text (injected by hosted Supabase) |
+ * | `JWKS_URL` | no* | where to fetch the JWKS; default `${SUPABASE_URL}/auth/v1/.well-known/jwks.json` |
+ *
+ * (*) At least one way to verify tokens must exist: `JWT_SECRET`, `SUPABASE_JWKS`
+ * or a JWKS URL.
+ *
+ * @module
+ */
+
+import type { JSONWebKeySet } from "jose";
+
+/** The parsed environment. */
+export interface Config {
+  /** `SUPABASE_DB_URL`: Postgres connection string. */
+  readonly dbUrl: string;
+  /** `SUPABASE_URL` without a trailing slash, when set. */
+  readonly supabaseUrl?: string;
+  /** `JWT_SECRET`: HS256 shared secret, when set. */
+  readonly jwtSecret?: string;
+  /** `SUPABASE_JWKS` parsed, when set and holding at least one key. */
+  readonly jwks?: JSONWebKeySet;
+  /** `JWKS_URL`, or the project's default JWKS URL when `SUPABASE_URL` is set. */
+  readonly jwksUrl?: string;
+}
+
+/** Thrown when the environment is missing or holds an invalid variable. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** The variables read by {@linkcode parseConfig}; `Deno.env.toObject()` fits. */
+export type EnvSource = Readonly<Record<string, string | undefined>>;
+
+const MIN_SECRET_LENGTH = 32;
+
+/**
+ * Parses and validates an environment, without caching.
+ *
+ * @example
+ * ```ts
+ * const config = parseConfig({
+ *   SUPABASE_DB_URL: "postgresql://postgres:postgres@127.0.0.1:54322/postgres",
+ *   JWT_SECRET: "super-secret-jwt-token-with-at-least-32-characters-long",
+ * });
+ * config.jwksUrl; // undefined
+ * ```
+ * @throws {ConfigError} when a variable is missing or invalid.
+ */
+export function parseConfig(env: EnvSource): Config {
+  const dbUrl = readText(env, "SUPABASE_DB_URL");
+  if (dbUrl === undefined) {
+    throw new ConfigError("Cannot read environment: SUPABASE_DB_URL is not set");
+  }
+  const db = parseUrl("SUPABASE_DB_URL", dbUrl);
+  if (db.protocol !== "postgres:" && db.protocol !== "postgresql:") {
+    throw new ConfigError(
+      "Cannot read environment: SUPABASE_DB_URL must start with postgres:// or postgresql://",
+    );
+  }
+
+  const rawSupabaseUrl = readText(env, "SUPABASE_URL");
+  const supabaseUrl = rawSupabaseUrl === undefined
+    ? undefined
+    : httpUrl("SUPABASE_URL", rawSupabaseUrl).replace(/\/+$/, "");
+
+  const jwtSecret = readText(env, "JWT_SECRET");
+  if (jwtSecret !== undefined && jwtSecret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(
+      `Cannot read environment: JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`,
+    );
+  }
+
+  const rawJwks = readText(env, "SUPABASE_JWKS");
+  const jwks = rawJwks === undefined ? undefined : parseJwks(rawJwks);
+
+  const rawJwksUrl = readText(env, "JWKS_URL");
+  const jwksUrl = rawJwksUrl !== undefined
+    ? httpUrl("JWKS_URL", rawJwksUrl)
+    : supabaseUrl === undefined
+    ? undefined
+    : `${supabaseUrl}/auth/v1/.well-known/jwks.json`;
+
+  if (jwtSecret === undefined && jwks === undefined && jwksUrl === undefined) {
+    throw new ConfigError(
+      "Cannot read environment: set JWT_SECRET, SUPABASE_JWKS, JWKS_URL or SUPABASE_URL to verify tokens",
+    );
+  }
+
+  return { dbUrl, supabaseUrl, jwtSecret, jwks, jwksUrl };
+}
+
+let cached: Config | undefined;
+
+/**
+ * The process environment parsed once and cached. Set variables before the
+ * first call (tests may call {@linkcode resetConfig} to read them again).
+ *
+ * @example
+ * ```ts
+ * const { dbUrl } = getConfig();
+ * ```
+ * @throws {ConfigError} when a variable is missing or invalid.
+ */
+export function getConfig(): Config {
+  cached ??= parseConfig(Deno.env.toObject());
+  return cached;
+}
+
+/**
+ * Forgets the cached configuration so the next {@linkcode getConfig} reads the
+ * environment again.
+ *
+ * @example
+ * ```ts
+ * Deno.env.set("JWKS_URL", "http://127.0.0.1:9999/jwks.json");
+ * resetConfig();
+ * getConfig().jwksUrl; // "http://127.0.0.1:9999/jwks.json"
+ * ```
+ */
+export function resetConfig(): void {
+  cached = undefined;
+}
+
+function readText(env: EnvSource, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function parseUrl(name: string, value: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new ConfigError(`Cannot read environment: ${name} is not a valid URL`);
+  }
+}
+
+function httpUrl(name: string, value: string): string {
+  const url = parseUrl(name, value);
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(`Cannot read environment: ${name} must be an http(s) URL`);
+  }
+  return value;
+}
+
+function parseJwks(value: string): JSONWebKeySet | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigError("Cannot read environment: SUPABASE_JWKS is not valid JSON");
+  }
+  const keys = typeof parsed === "object" && parsed !== null
+    ? (parsed as { keys?: unknown }).keys
+    : undefined;
+  if (!Array.isArray(keys) || !keys.every((key) => typeof key === "object" && key !== null)) {
+    throw new ConfigError(
+      'Cannot read environment: SUPABASE_JWKS must be a JSON object like {"keys": [...]}',
+    );
+  }
+  return keys.length === 0 ? undefined : (parsed as JSONWebKeySet);
+}
