@@ -849,6 +849,7 @@ declare
   applied_answers jsonb := '[]'::jsonb;
   counts jsonb := '{"applied": 0, "duplicate": 0, "conflict": 0, "rejected": 0}'::jsonb;
   checked_writable boolean := false;
+  others_must_see boolean := false;
   outcome public.attempt_ops_outcome;
 begin
   if p_client_id is not null and char_length(p_client_id) not between 1 and 200 then
@@ -896,8 +897,10 @@ begin
         else null;
       end case;
       insert into private.applied_ops (attempt_id, op_id, result) values (p_attempt_id, (op ->> 'op_id')::uuid, result);
-      if op ->> 'type' in ('answer', 'clear_answer') and result ->> 'status' in ('applied', 'conflict')
-        and not coalesce((result ->> 'superseded')::boolean, false) then
+      others_must_see := others_must_see or op ->> 'type' not in ('timer', 'activity');
+      -- Answers whose stored value changed: applied (not superseded) or a conflict the client won.
+      if op ->> 'type' in ('answer', 'clear_answer') and not coalesce((result ->> 'superseded')::boolean, false)
+        and (result ->> 'status' = 'applied' or result ->> 'resolution' = 'local') then
         applied_answers := applied_answers || jsonb_build_object('question_id', result -> 'question_id',
           'version', result -> 'version');
       end if;
@@ -916,6 +919,8 @@ begin
       perform private.log_activity(p_attempt_id, 'saved', p_client_id,
         jsonb_build_object('answers', jsonb_array_length(applied_answers)));
     end if;
+  end if;
+  if others_must_see then
     perform private.publish_event('attempt:' || p_attempt_id, 'ops_applied', jsonb_build_object(
       'attempt_id', p_attempt_id,
       'client_id', p_client_id,
@@ -1342,11 +1347,11 @@ create function public.update_flagged_questions(p_attempt_id uuid, p_question_id
 returns public.attempt_flags
 language sql volatile security invoker set search_path = ''
 as $$
-  select f.* from private.apply_attempt_ops(p_attempt_id, jsonb_build_array(jsonb_build_object(
-      'op_id', gen_random_uuid(), 'type', case when p_flagged then 'flag' else 'unflag' end,
-      'question_id', p_question_id)), null) as applied
-  cross join lateral (select * from public.attempt_flags as f
-    where f.attempt_id = p_attempt_id and f.question_id = p_question_id) as f;
+  select 1 from private.apply_attempt_ops(p_attempt_id, jsonb_build_array(jsonb_build_object(
+    'op_id', gen_random_uuid(), 'type', case when p_flagged then 'flag' else 'unflag' end,
+    'question_id', p_question_id)), null);
+  -- A new statement, so the change just made is visible.
+  select * from public.attempt_flags as f where f.attempt_id = p_attempt_id and f.question_id = p_question_id;
 $$;
 comment on function public.update_flagged_questions(uuid, uuid, boolean) is 'Flags or unflags a question of the caller''s attempt; returns the flag.';
 
@@ -1365,11 +1370,10 @@ create function public.update_section_state(p_attempt_id uuid, p_section_id uuid
 returns public.attempt_section_states
 language sql volatile security invoker set search_path = ''
 as $$
-  select st.* from private.apply_attempt_ops(p_attempt_id, jsonb_build_array(
-      jsonb_build_object('op_id', gen_random_uuid(), 'type', 'section', 'section_id', p_section_id)
-      || coalesce(p_state, '{}'::jsonb) - 'op_id' - 'type' - 'section_id'), null) as applied
-  cross join lateral (select * from public.attempt_section_states as st
-    where st.attempt_id = p_attempt_id and st.section_id = p_section_id) as st;
+  select 1 from private.apply_attempt_ops(p_attempt_id, jsonb_build_array(
+    jsonb_build_object('op_id', gen_random_uuid(), 'type', 'section', 'section_id', p_section_id)
+    || (coalesce(p_state, '{}'::jsonb) - 'op_id' - 'type' - 'section_id')), null);
+  select * from public.attempt_section_states as st where st.attempt_id = p_attempt_id and st.section_id = p_section_id;
 $$;
 comment on function public.update_section_state(uuid, uuid, jsonb) is
   'Enters or completes a section: p_state {status: in_progress | completed, time_used_ms?}; returns the section state.';
