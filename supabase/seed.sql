@@ -1,5 +1,5 @@
--- Demo data for local development: one academy with an admin, a teacher and two
--- students, and a second academy whose teacher must see none of it. Every user signs in
+-- Demo data for local development: one academy with an admin, a teacher, two students
+-- and an exam, and a second academy whose admin must see none of it. Every user signs in
 -- with the password "password" (GoTrue's bcrypt) on a hosted project; locally,
 -- `npm run dev` prints ready-made access tokens for them.
 
@@ -33,3 +33,41 @@ insert into public.academy_members (academy_id, user_id, role) values
   ('00000000-0000-4000-8000-00000000a001', 'a0000000-0000-4000-8000-000000000004', 'student'),
   ('00000000-0000-4000-8000-00000000b001', 'b0000000-0000-4000-8000-000000000001', 'admin')
 on conflict do nothing;
+
+-- A published 30-minute demo exam of Northwind with two sections and every question type.
+insert into public.exams (id, academy_id, title, description, specialty, published, duration_seconds,
+  grace_period_seconds, expiry_policy, navigation, max_attempts, conflict_strategy, created_by)
+values ('00000000-0000-4000-8000-0000000e0001', '00000000-0000-4000-8000-00000000a001',
+  'Foundations of Physiology', 'A demo exam with every question type.', 'medicine', true, 1800, 60,
+  'autosubmit', 'free', 3, 'merge', 'a0000000-0000-4000-8000-000000000002')
+on conflict (id) do nothing;
+
+insert into public.exam_sections (id, exam_id, position, title, time_limit_seconds, sub_skill) values
+  ('00000000-0000-4000-8000-0000000e5001', '00000000-0000-4000-8000-0000000e0001', 0, 'Cardiology', null, 'cardiology'),
+  ('00000000-0000-4000-8000-0000000e5002', '00000000-0000-4000-8000-0000000e0001', 1, 'Renal physiology', 900, 'renal')
+on conflict (id) do nothing;
+
+insert into public.questions (id, exam_id, section_id, position, type, prompt, options, points) values
+  ('00000000-0000-4000-8000-0000000e9001', '00000000-0000-4000-8000-0000000e0001', '00000000-0000-4000-8000-0000000e5001', 0,
+   'single_choice', 'Which chamber pumps blood into the aorta?',
+   '[{"id": "a", "text": "Right atrium"}, {"id": "b", "text": "Left ventricle"}, {"id": "c", "text": "Right ventricle"}]', 1),
+  ('00000000-0000-4000-8000-0000000e9002', '00000000-0000-4000-8000-0000000e0001', '00000000-0000-4000-8000-0000000e5001', 1,
+   'multiple_choice', 'Which of these are heart valves?',
+   '[{"id": "a", "text": "Mitral"}, {"id": "b", "text": "Pyloric"}, {"id": "c", "text": "Aortic"}]', 2),
+  ('00000000-0000-4000-8000-0000000e9003', '00000000-0000-4000-8000-0000000e0001', '00000000-0000-4000-8000-0000000e5001', 2,
+   'true_false', 'The sinoatrial node is the heart''s natural pacemaker.', '[]', 1),
+  ('00000000-0000-4000-8000-0000000e9004', '00000000-0000-4000-8000-0000000e0001', '00000000-0000-4000-8000-0000000e5002', 0,
+   'numeric', 'Normal glomerular filtration rate in mL/min (approximately)?', '[]', 1),
+  ('00000000-0000-4000-8000-0000000e9005', '00000000-0000-4000-8000-0000000e0001', '00000000-0000-4000-8000-0000000e5002', 1,
+   'short_text', 'Name the functional unit of the kidney.', '[]', 1),
+  ('00000000-0000-4000-8000-0000000e9006', '00000000-0000-4000-8000-0000000e0001', '00000000-0000-4000-8000-0000000e5002', 2,
+   'essay', 'Explain how the kidney concentrates urine.', '[]', 5)
+on conflict (id) do nothing;
+
+insert into private.question_keys (question_id, correct, tolerance, accepted_texts) values
+  ('00000000-0000-4000-8000-0000000e9001', '"b"', null, null),
+  ('00000000-0000-4000-8000-0000000e9002', '["a", "c"]', null, null),
+  ('00000000-0000-4000-8000-0000000e9003', 'true', null, null),
+  ('00000000-0000-4000-8000-0000000e9004', '125', 10, null),
+  ('00000000-0000-4000-8000-0000000e9005', null, null, '{nephron}')
+on conflict (question_id) do nothing;

@@ -28,15 +28,18 @@ export function countDenoTest(output, code) {
 }
 
 /**
- * Reads vitest's JSON report.
+ * Reads vitest's JSON report: failed tests plus files that failed to load.
  * @param {string} reportFile @param {number} code
  */
 export function countVitest(reportFile, code) {
   const counts = { passed: 0, failed: 0 };
   if (fs.existsSync(reportFile)) {
     const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+    // A file that failed to load has no test results of its own: count it once.
+    const brokenFiles = (report.testResults ?? [])
+      .filter((file) => file.status === 'failed' && (file.assertionResults ?? []).length === 0).length;
     counts.passed = report.numPassedTests;
-    counts.failed = report.numFailedTests + (report.numFailedTestSuites ?? 0);
+    counts.failed = report.numFailedTests + brokenFiles;
   }
   return atLeastOneFailure(counts, code);
 }

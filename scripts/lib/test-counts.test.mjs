@@ -26,9 +26,16 @@ describe('countDenoTest()', () => {
 });
 
 describe('countVitest()', () => {
-  it('reads the JSON report and counts failed suites', () => {
+  it('reads the JSON report and counts files that failed to load once', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'counts-')), 'report.json');
-    fs.writeFileSync(file, JSON.stringify({ numPassedTests: 4, numFailedTests: 1, numFailedTestSuites: 1 }));
+    fs.writeFileSync(file, JSON.stringify({
+      numPassedTests: 4,
+      numFailedTests: 1,
+      testResults: [
+        { status: 'failed', assertionResults: [{ status: 'failed' }, { status: 'passed' }] },
+        { status: 'failed', assertionResults: [] },
+      ],
+    }));
     expect(countVitest(file, 1)).toEqual({ passed: 4, failed: 2 });
   });
 
