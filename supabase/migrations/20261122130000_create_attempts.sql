@@ -21,6 +21,7 @@ create table public.exam_attempts (
   exam_id uuid not null references public.exams (id) on delete cascade,
   academy_id uuid not null references public.academies (id) on delete cascade,
   user_id uuid not null references auth.users (id) on delete cascade,
+  session_id uuid,
   attempt_number integer not null check (attempt_number > 0),
   mode public.attempt_mode not null default 'practice',
   status public.attempt_status not null default 'in_progress',
@@ -46,6 +47,7 @@ create table public.exam_attempts (
 );
 comment on table public.exam_attempts is
   'One student''s attempt at an exam. Time is the server''s: remaining time is computed from deadline_at and now(), never stored. The student and the academy''s teachers and admins read it; only RPCs write it.';
+comment on column public.exam_attempts.session_id is 'The live exam session the attempt belongs to, if a teacher runs it.';
 comment on column public.exam_attempts.deadline_at is 'When time runs out; moved by extensions and by resuming a pause. Saves are accepted until deadline_at plus the exam''s grace period.';
 comment on column public.exam_attempts.paused_at is 'Set while the attempt is paused; remaining time is frozen at deadline_at - paused_at.';
 comment on column public.exam_attempts.client_remaining_ms is 'The remaining time the client last reported, for audit only.';
@@ -115,7 +117,8 @@ create table public.attempt_activity_events (
   attempt_id uuid not null references public.exam_attempts (id) on delete cascade,
   event_type text not null check (event_type in (
     'started', 'resumed', 'saved', 'flagged', 'unflagged', 'conflict', 'conflict_resolved',
-    'device_joined', 'collision', 'section_changed', 'submitted', 'overdue', 'expired', 'abandoned',
+    'device_joined', 'collision', 'connection_dropped', 'section_changed', 'submitted', 'overdue', 'expired',
+    'abandoned', 'paused', 'unpaused', 'time_extended', 'removed', 'readmitted', 'ended_by_teacher',
     'focus_lost', 'focus_gained', 'visibility_hidden', 'visibility_visible', 'fullscreen_exited',
     'copy', 'paste', 'network_offline', 'network_online'
   )),
@@ -204,7 +207,9 @@ comment on table private.sync_batches is 'One row per applied batch (and per bat
 
 -- indexes -------------------------------------------------------------------------------
 create unique index exam_attempts_one_open_idx on public.exam_attempts (exam_id, user_id)
-  where status in ('in_progress', 'overdue');
+  where status in ('in_progress', 'overdue') and session_id is null;
+create unique index exam_attempts_one_per_session_idx on public.exam_attempts (session_id, user_id)
+  where session_id is not null and status in ('in_progress', 'overdue');
 create index exam_attempts_user_id_idx on public.exam_attempts (user_id, status);
 create index exam_attempts_academy_id_idx on public.exam_attempts (academy_id);
 create index exam_attempts_open_deadline_idx on public.exam_attempts (deadline_at)

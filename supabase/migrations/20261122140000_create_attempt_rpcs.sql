@@ -266,10 +266,26 @@ begin
   values (p_attempt.id, p_client_id, p_attempt.user_id)
   on conflict (attempt_id, client_id) do update set last_heartbeat_at = pg_catalog.now()
   returning (xmax = 0) into is_new;
+  if is_new then
+    perform private.log_activity(p_attempt.id, 'device_joined', p_client_id);
+    -- At most three live connections per user: the one heard from least recently goes.
+    with dropped as (
+      delete from public.attempt_connections as c
+      where (c.attempt_id, c.client_id) in (
+        select o.attempt_id, o.client_id from public.attempt_connections as o
+        where o.user_id = p_attempt.user_id
+          and o.last_heartbeat_at > pg_catalog.now() - private.live_connection_window()
+        order by o.last_heartbeat_at desc, o.connected_at desc
+        offset 3)
+      returning c.attempt_id, c.client_id
+    )
+    insert into public.attempt_activity_events (attempt_id, event_type, client_id, details)
+    select d.attempt_id, 'connection_dropped', d.client_id, jsonb_build_object('reason', 'connection_limit')
+    from dropped as d;
+  end if;
   select count(*) into live from public.attempt_connections as c
   where c.attempt_id = p_attempt.id and c.last_heartbeat_at > pg_catalog.now() - private.live_connection_window();
   if is_new then
-    perform private.log_activity(p_attempt.id, 'device_joined', p_client_id);
     if live > 1 then
       perform private.log_activity(p_attempt.id, 'collision', p_client_id,
         jsonb_build_object('live_connections', live));
@@ -279,7 +295,7 @@ begin
 end;
 $$;
 comment on function private.touch_connection(public.exam_attempts, text) is
-  'Records a client''s heartbeat on an attempt; logs device_joined for a new client and collision when more than one is live. Returns the live count.';
+  'Records a client''s heartbeat on an attempt; logs device_joined for a new client, drops the user''s oldest live connection beyond three, and logs collision when more than one is live on the attempt. Returns the live count.';
 
 -- private: grading and expiry -----------------------------------------------------------
 create function private.is_answer_correct(p_type public.question_type, p_value jsonb, p_key private.question_keys)
@@ -955,6 +971,47 @@ comment on function private.apply_attempt_ops(uuid, jsonb, text) is
   'One transaction for a batch of up to 200 ops of the caller''s attempt. Security definer: it writes the idempotency records and the attempt tables no client may write; it checks the caller owns the attempt.';
 
 -- private: the RPCs' bodies -------------------------------------------------------------
+create function private.open_attempt(
+  p_exam public.exams, p_user_id uuid, p_mode public.attempt_mode, p_deadline_at timestamptz
+) returns public.exam_attempts
+language plpgsql
+volatile
+security invoker
+set search_path = ''
+as $$
+declare
+  first_question uuid;
+  attempt public.exam_attempts;
+begin
+  select q.id into first_question
+  from public.questions as q join public.exam_sections as s on s.id = q.section_id
+  where q.exam_id = p_exam.id
+  order by s.position, q.position
+  limit 1;
+  if first_question is null then
+    perform private.raise_http_error(409, 'exam_has_no_questions', 'Cannot start attempt: the exam has no questions');
+  end if;
+  insert into public.exam_attempts (exam_id, academy_id, user_id, attempt_number, mode, conflict_strategy,
+    deadline_at, current_question_id)
+  values (p_exam.id, p_exam.academy_id, p_user_id,
+    (select count(*) + 1 from public.exam_attempts as a where a.exam_id = p_exam.id and a.user_id = p_user_id),
+    p_mode, p_exam.conflict_strategy, p_deadline_at, first_question)
+  returning * into attempt;
+  insert into public.attempt_section_states (attempt_id, section_id)
+  select attempt.id, s.id from public.exam_sections as s where s.exam_id = p_exam.id;
+  perform private.enter_section(attempt.id, (select q.section_id from public.questions as q where q.id = first_question));
+  update public.attempt_section_states as st set current_question_id = first_question
+  where st.attempt_id = attempt.id and st.status = 'in_progress';
+  perform private.log_activity(attempt.id, 'started', null, jsonb_build_object('mode', p_mode));
+  perform private.publish_event('attempt:' || attempt.id, 'attempt_started', jsonb_build_object(
+    'attempt_id', attempt.id, 'exam_id', p_exam.id, 'user_id', p_user_id, 'started_at', attempt.started_at,
+    'deadline_at', attempt.deadline_at));
+  return attempt;
+end;
+$$;
+comment on function private.open_attempt(public.exams, uuid, public.attempt_mode, timestamptz) is
+  'Creates an attempt with its section states, positioned on the first question, logged and announced. Callers check who may.';
+
 create function private.start_attempt(p_exam_id uuid, p_mode text)
 returns public.exam_attempts
 language plpgsql
@@ -967,7 +1024,6 @@ declare
   exam public.exams;
   attempt public.exam_attempts;
   previous_attempts integer;
-  first_question uuid;
 begin
   if coalesce(p_mode, '') not in ('diagnostic', 'practice', 'drill') then
     raise exception 'Cannot start attempt: mode must be diagnostic, practice or drill'
@@ -982,7 +1038,8 @@ begin
   -- One starter at a time per student and exam, so two tabs cannot open two attempts.
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(p_exam_id::text || caller::text, 0));
   select * into attempt from public.exam_attempts as a
-  where a.exam_id = p_exam_id and a.user_id = caller and a.status in ('in_progress', 'overdue');
+  where a.exam_id = p_exam_id and a.user_id = caller and a.status in ('in_progress', 'overdue')
+    and a.session_id is null;
   if attempt.id is not null then
     attempt := private.apply_expiry_policy(attempt.id);
     if attempt.status in ('in_progress', 'overdue') then
@@ -1003,32 +1060,8 @@ begin
     perform private.raise_http_error(409, 'max_attempts_reached',
       format('Cannot start attempt: all %s attempts are used', exam.max_attempts));
   end if;
-  select q.id into first_question
-  from public.questions as q join public.exam_sections as s on s.id = q.section_id
-  where q.exam_id = p_exam_id
-  order by s.position, q.position
-  limit 1;
-  if first_question is null then
-    perform private.raise_http_error(409, 'exam_has_no_questions', 'Cannot start attempt: the exam has no questions');
-  end if;
-
-  insert into public.exam_attempts (exam_id, academy_id, user_id, attempt_number, mode, conflict_strategy,
-    deadline_at, current_question_id)
-  values (p_exam_id, exam.academy_id, caller, previous_attempts + 1, p_mode::public.attempt_mode,
-    exam.conflict_strategy,
-    least(pg_catalog.now() + make_interval(secs => exam.duration_seconds), coalesce(exam.available_until, 'infinity')),
-    first_question)
-  returning * into attempt;
-  insert into public.attempt_section_states (attempt_id, section_id)
-  select attempt.id, s.id from public.exam_sections as s where s.exam_id = p_exam_id;
-  perform private.enter_section(attempt.id, (select q.section_id from public.questions as q where q.id = first_question));
-  update public.attempt_section_states as st set current_question_id = first_question
-  where st.attempt_id = attempt.id and st.status = 'in_progress';
-  perform private.log_activity(attempt.id, 'started', null, jsonb_build_object('mode', p_mode));
-  perform private.publish_event('attempt:' || attempt.id, 'attempt_started', jsonb_build_object(
-    'attempt_id', attempt.id, 'exam_id', p_exam_id, 'user_id', caller, 'started_at', attempt.started_at,
-    'deadline_at', attempt.deadline_at));
-  return attempt;
+  return private.open_attempt(exam, caller, p_mode::public.attempt_mode,
+    least(pg_catalog.now() + make_interval(secs => exam.duration_seconds), coalesce(exam.available_until, 'infinity')));
 end;
 $$;
 comment on function private.start_attempt(uuid, text) is
