@@ -26,6 +26,7 @@ create table public.exam_attempts (
   mode public.attempt_mode not null default 'practice',
   status public.attempt_status not null default 'in_progress',
   conflict_strategy public.conflict_strategy not null,
+  expiry_policy public.exam_expiry_policy not null,
   started_at timestamptz not null default now(),
   deadline_at timestamptz not null,
   paused_at timestamptz,
@@ -48,6 +49,7 @@ create table public.exam_attempts (
 comment on table public.exam_attempts is
   'One student''s attempt at an exam. Time is the server''s: remaining time is computed from deadline_at and now(), never stored. The student and the academy''s teachers and admins read it; only RPCs write it.';
 comment on column public.exam_attempts.session_id is 'The live exam session the attempt belongs to, if a teacher runs it.';
+comment on column public.exam_attempts.expiry_policy is 'What happens when time runs out, fixed at start: the exam''s, or autosubmit for a live session that submits at its end.';
 comment on column public.exam_attempts.deadline_at is 'When time runs out; moved by extensions and by resuming a pause. Saves are accepted until deadline_at plus the exam''s grace period.';
 comment on column public.exam_attempts.paused_at is 'Set while the attempt is paused; remaining time is frozen at deadline_at - paused_at.';
 comment on column public.exam_attempts.client_remaining_ms is 'The remaining time the client last reported, for audit only.';

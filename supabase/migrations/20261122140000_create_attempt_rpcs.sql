@@ -439,7 +439,7 @@ begin
     return attempt;
   end if;
   if pg_catalog.now() <= attempt.deadline_at + make_interval(secs => exam.grace_period_seconds) then
-    if exam.expiry_policy = 'grace_then_submit' and attempt.status = 'in_progress' then
+    if attempt.expiry_policy = 'grace_then_submit' and attempt.status = 'in_progress' then
       update public.exam_attempts as a set status = 'overdue' where a.id = p_attempt_id returning * into attempt;
       perform private.log_activity(p_attempt_id, 'overdue', null);
       perform private.publish_event('attempt:' || p_attempt_id, 'attempt_overdue',
@@ -449,12 +449,12 @@ begin
   end if;
   -- Time is up: the attempt ends when its time did, not when this ran.
   return private.close_attempt(p_attempt_id,
-    case when exam.expiry_policy = 'abandon' then 'abandoned' else 'expired' end::public.attempt_status,
+    case when attempt.expiry_policy = 'abandon' then 'abandoned' else 'expired' end::public.attempt_status,
     attempt.deadline_at);
 end;
 $$;
 comment on function private.apply_expiry_policy(uuid) is
-  'Applies the exam''s expiry policy to an attempt whose time is up: overdue during the grace period (grace_then_submit), then expired and graded, or abandoned; finished_at = deadline_at.';
+  'Applies the attempt''s expiry policy to an attempt whose time is up: overdue during the grace period (grace_then_submit), then expired and graded, or abandoned; finished_at = deadline_at.';
 
 create function private.expire_overdue_attempts()
 returns integer
@@ -972,7 +972,8 @@ comment on function private.apply_attempt_ops(uuid, jsonb, text) is
 
 -- private: the RPCs' bodies -------------------------------------------------------------
 create function private.open_attempt(
-  p_exam public.exams, p_user_id uuid, p_mode public.attempt_mode, p_deadline_at timestamptz
+  p_exam public.exams, p_user_id uuid, p_mode public.attempt_mode, p_deadline_at timestamptz,
+  p_session_id uuid default null, p_expiry_policy public.exam_expiry_policy default null
 ) returns public.exam_attempts
 language plpgsql
 volatile
@@ -991,11 +992,11 @@ begin
   if first_question is null then
     perform private.raise_http_error(409, 'exam_has_no_questions', 'Cannot start attempt: the exam has no questions');
   end if;
-  insert into public.exam_attempts (exam_id, academy_id, user_id, attempt_number, mode, conflict_strategy,
-    deadline_at, current_question_id)
-  values (p_exam.id, p_exam.academy_id, p_user_id,
+  insert into public.exam_attempts (exam_id, academy_id, user_id, session_id, attempt_number, mode,
+    conflict_strategy, expiry_policy, deadline_at, current_question_id)
+  values (p_exam.id, p_exam.academy_id, p_user_id, p_session_id,
     (select count(*) + 1 from public.exam_attempts as a where a.exam_id = p_exam.id and a.user_id = p_user_id),
-    p_mode, p_exam.conflict_strategy, p_deadline_at, first_question)
+    p_mode, p_exam.conflict_strategy, coalesce(p_expiry_policy, p_exam.expiry_policy), p_deadline_at, first_question)
   returning * into attempt;
   insert into public.attempt_section_states (attempt_id, section_id)
   select attempt.id, s.id from public.exam_sections as s where s.exam_id = p_exam.id;
@@ -1009,7 +1010,7 @@ begin
   return attempt;
 end;
 $$;
-comment on function private.open_attempt(public.exams, uuid, public.attempt_mode, timestamptz) is
+comment on function private.open_attempt(public.exams, uuid, public.attempt_mode, timestamptz, uuid, public.exam_expiry_policy) is
   'Creates an attempt with its section states, positioned on the first question, logged and announced. Callers check who may.';
 
 create function private.start_attempt(p_exam_id uuid, p_mode text)
