@@ -2,7 +2,9 @@
  * The local edge-functions server: every `functions/<name>/index.ts` (folders
  * not starting with `_`) served at `http://127.0.0.1:$FUNCTIONS_PORT/functions/v1/<name>`,
  * the path supabase-js uses. As on hosted Supabase, a function sees its
- * request path without the `/functions/v1` prefix (`/<name>/...`).
+ * request path without the `/functions/v1` prefix (`/<name>/...`). It also
+ * answers `POST /rest/v1/rpc/<function>` like PostgREST (see rest-rpc.ts), so
+ * `supabase.rpc()` works locally.
  *
  * ```sh
  * FUNCTIONS_PORT=54321 SUPABASE_DB_URL=... JWT_SECRET=... \
@@ -17,6 +19,7 @@ import { closeDb } from "../functions/_shared/db.ts";
 import { getConfig } from "../functions/_shared/env.ts";
 import { errorResponse } from "../functions/_shared/errors.ts";
 import { json } from "../functions/_shared/http.ts";
+import { RPC_PREFIX, rpcHandler } from "./rest-rpc.ts";
 
 /** A function's exported handler. */
 export type FunctionHandler = (request: Request) => Response | Promise<Response>;
@@ -94,6 +97,7 @@ function dispatch(
   request: Request,
   url: URL,
 ): Response | Promise<Response> {
+  if (url.pathname.startsWith(RPC_PREFIX)) return rpcHandler(request);
   const rest = url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : undefined;
   const slash = rest?.indexOf("/") ?? -1;
   const name = slash === -1 ? rest : rest?.slice(0, slash);

@@ -35,14 +35,14 @@ export function writeDatabaseTypes(url) {
 
 /**
  * Starts the functions server; resolves once it answers.
- * @param {{ port: number, dbUrl: string, jwtSecret?: string, quiet?: boolean }} options
+ * @param {{ port: number, dbUrl: string, jwtSecret?: string, quiet?: boolean, env?: Record<string, string> }} options
  */
-export async function startFunctions({ port, dbUrl, jwtSecret = DEV_JWT_SECRET, quiet = false }) {
+export async function startFunctions({ port, dbUrl, jwtSecret = DEV_JWT_SECRET, quiet = false, env = {} }) {
   const child = spawn(npmBin('deno'), ['run', '--allow-all', '--config', 'functions/deno.json',
     'scripts/serve-functions.ts'], {
     cwd: ROOT,
     env: { ...process.env, FUNCTIONS_PORT: String(port), SUPABASE_URL: apiUrl(port), SUPABASE_DB_URL: dbUrl,
-      JWT_SECRET: jwtSecret },
+      JWT_SECRET: jwtSecret, ...env },
     stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
   });
   const deadline = Date.now() + 120_000;

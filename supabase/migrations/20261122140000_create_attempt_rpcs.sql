@@ -498,7 +498,7 @@ security invoker
 set search_path = ''
 as $$
 begin
-  raise exception 'Cannot apply op %s (%s): %s', p_index, coalesce(p_op ->> 'op_id', 'no op_id'), p_reason
+  raise exception 'Cannot apply op % (%): %', p_index, coalesce(p_op ->> 'op_id', 'no op_id'), p_reason
     using errcode = '22023', hint = p_code,
       detail = json_build_object('op_index', p_index, 'op_id', p_op ->> 'op_id', 'code', p_code)::text;
 end;
