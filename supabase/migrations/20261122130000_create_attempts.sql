@@ -171,7 +171,7 @@ create table public.user_sub_skill_performance (
   updated_at timestamptz not null default now(),
   primary key (user_id, academy_id, sub_skill)
 );
-comment on table public.user_sub_skill_performance is 'Running totals per student and sub-skill over graded attempts (essays count once graded).';
+comment on table public.user_sub_skill_performance is 'Running totals per student and sub-skill over graded attempts, auto-graded questions only (essays are graded by hand).';
 
 create table public.outbox_events (
   id bigint generated always as identity primary key,
@@ -422,10 +422,18 @@ comment on policy outbox_events_select_topic_reader on public.outbox_events is '
 
 create policy messages_select_topic_reader on realtime.messages
   for select to authenticated
-  using ((select private.can_read_topic((select realtime.topic()))) and extension in ('broadcast', 'presence'));
-comment on policy messages_select_topic_reader on realtime.messages is 'Joining a private channel to receive: the same topic check as the outbox.';
+  using (
+    topic = (select realtime.topic())
+    and (select private.can_read_topic((select realtime.topic())))
+    and extension in ('broadcast', 'presence')
+  );
+comment on policy messages_select_topic_reader on realtime.messages is 'Joining a private channel to receive: only rows of the channel''s own topic, and the same topic check as the outbox.';
 
 create policy messages_insert_topic_presence on realtime.messages
   for insert to authenticated
-  with check ((select private.can_read_topic((select realtime.topic()))) and extension = 'presence');
+  with check (
+    topic = (select realtime.topic())
+    and (select private.can_read_topic((select realtime.topic())))
+    and extension = 'presence'
+  );
 comment on policy messages_insert_topic_presence on realtime.messages is 'Readers of a topic may track presence on it; only the database broadcasts its events.';

@@ -567,7 +567,7 @@ begin
           perform private.raise_invalid_op(op_index, op, 'invalid_time', 'time_used_ms must be a non-negative integer');
         end if;
       when 'timer' then
-        if (op ->> 'remaining_ms') !~ '^[0-9]{1,12}$' then
+        if coalesce(op ->> 'remaining_ms', '') !~ '^[0-9]{1,12}$' then
           perform private.raise_invalid_op(op_index, op, 'invalid_time', 'remaining_ms must be a non-negative integer');
         end if;
       when 'activity' then

@@ -1,0 +1,303 @@
+-- Answer keys never reach a student: every path a student has during an attempt is tried
+-- (tables, views, RPC results, outbox events, realtime.messages rows, private functions)
+-- and none holds a key field or a key value (9.81, Photosynthesis, NaCl). Sue never types a
+-- key value herself, so finding one anywhere would be a leak.
+
+begin;
+select plan(26);
+
+-- East: admin Ada, teacher Tom, students Sue and Sam; West: teacher Will, student Bea.
+select tests.create_supabase_user('ada', 'ada@east-005.example');
+select tests.create_supabase_user('tom', 'tom@east-005.example');
+select tests.create_supabase_user('sue', 'sue@east-005.example');
+select tests.create_supabase_user('sam', 'sam@east-005.example');
+select tests.create_supabase_user('will', 'will@west-005.example');
+select tests.create_supabase_user('bea', 'bea@west-005.example');
+
+insert into public.academies (id, name, slug)
+values
+  ('10000000-0000-4000-8000-000000000001', 'East Academy', 'east-academy-005'),
+  ('10000000-0000-4000-8000-000000000002', 'West Academy', 'west-academy-005');
+
+insert into public.academy_members (academy_id, user_id, role)
+values
+  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('ada'), 'admin'),
+  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('tom'), 'teacher'),
+  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('sue'), 'student'),
+  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('sam'), 'student'),
+  ('10000000-0000-4000-8000-000000000002', tests.get_supabase_uid('will'), 'teacher'),
+  ('10000000-0000-4000-8000-000000000002', tests.get_supabase_uid('bea'), 'student');
+
+-- East's published exam: one hour, 60 s grace, free navigation, merge strategy; two
+-- sections and one question of every type, each with its key.
+insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
+values ('20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'East Mixed', true, 3600, 60);
+
+insert into public.exam_sections (id, exam_id, position, title, sub_skill)
+values
+  ('30000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 0, 'Maths', 'algebra'),
+  ('30000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', 1, 'Science', 'science');
+
+insert into public.questions (id, exam_id, section_id, position, type, prompt, options, points, sub_skill)
+values
+  ('40000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
+   0, 'single_choice', 'What is 2 + 2?', '[{"id": "a", "text": "3"}, {"id": "b", "text": "4"}, {"id": "c", "text": "5"}]', 1, null),
+  ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
+   1, 'multiple_choice', 'Which are prime?', '[{"id": "a", "text": "2"}, {"id": "b", "text": "4"}, {"id": "c", "text": "5"}, {"id": "d", "text": "9"}]', 2, null),
+  ('40000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
+   2, 'true_false', 'Zero is even.', '[]', 1, null),
+  ('40000000-0000-4000-8000-000000000004', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
+   3, 'numeric', 'Gravity on Earth in m/s², two decimals?', '[]', 1, null),
+  ('40000000-0000-4000-8000-000000000005', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
+   0, 'short_text', 'How do plants make their food?', '[]', 1, 'biology'),
+  ('40000000-0000-4000-8000-000000000006', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
+   1, 'short_text', 'Chemical formula of table salt?', '[]', 1, null),
+  ('40000000-0000-4000-8000-000000000007', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
+   2, 'essay', 'Explain osmosis.', '[]', 5, null);
+
+insert into private.question_keys (question_id, correct, tolerance, accepted_texts, case_sensitive)
+values
+  ('40000000-0000-4000-8000-000000000001', '"b"', null, null, false),
+  ('40000000-0000-4000-8000-000000000002', '["a", "c"]', null, null, false),
+  ('40000000-0000-4000-8000-000000000003', 'true', null, null, false),
+  ('40000000-0000-4000-8000-000000000004', '9.81', 0.05, null, false),
+  ('40000000-0000-4000-8000-000000000005', null, null, '{Photosynthesis}', false),
+  ('40000000-0000-4000-8000-000000000006', null, null, '{NaCl}', true);
+
+-- ==========================================================================================
+-- Owner: which private functions a client may call at all
+-- ==========================================================================================
+
+select is(
+  array(
+    select p.proname::text
+    from pg_catalog.pg_proc as p
+    where p.pronamespace = 'private'::regnamespace
+      and pg_catalog.has_function_privilege('authenticated', p.oid, 'execute')
+      and (p.prosrc ~* 'question_keys' or p.proname in ('is_answer_correct', 'grade_attempt', 'close_attempt'))
+    order by 1
+  ),
+  array['get_question_keys', 'set_question_key'],
+  'The only private functions a client may call that read answer keys are the two that check the caller authors the exam'
+);
+
+-- ==========================================================================================
+-- Student (Sue) before starting: no path to the questions or keys
+-- ==========================================================================================
+
+select tests.authenticate_as('sue');
+
+select is_empty(
+  $$ select * from public.questions $$,
+  'Before an attempt, a student reads no question of a published exam'
+);
+
+select throws_ok(
+  $$ select public.get_attempt_state(gen_random_uuid()) $$,
+  'PGRST', null,
+  'Before an attempt, a student cannot get an attempt state that is not theirs'
+);
+
+-- Sue starts, answers (always wrongly) and flags, from two devices.
+select set_config('test.attempt', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000001') as a), true);
+
+select set_config('test.ops', (
+  select to_jsonb(o.results)::text from public.apply_attempt_ops(
+    current_setting('test.attempt')::uuid,
+    '[
+      {"op_id": "50000000-0000-4000-8000-000000000001", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000001", "value": "a", "base_version": 0},
+      {"op_id": "50000000-0000-4000-8000-000000000002", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000002", "value": ["b"], "base_version": 0},
+      {"op_id": "50000000-0000-4000-8000-000000000003", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000003", "value": false, "base_version": 0},
+      {"op_id": "50000000-0000-4000-8000-000000000004", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000004", "value": 3.5, "base_version": 0},
+      {"op_id": "50000000-0000-4000-8000-000000000005", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000005", "value": "respiration", "base_version": 0},
+      {"op_id": "50000000-0000-4000-8000-000000000006", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000006", "value": "KCl", "base_version": 0},
+      {"op_id": "50000000-0000-4000-8000-000000000007", "type": "flag", "question_id": "40000000-0000-4000-8000-000000000004"}
+    ]'::jsonb, 'laptop') as o), true);
+
+select set_config('test.conflict', (
+  select to_jsonb(o.results)::text from public.apply_attempt_ops(
+    current_setting('test.attempt')::uuid,
+    '[{"op_id": "50000000-0000-4000-8000-000000000008", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000004", "value": 2.5, "base_version": 0}]'::jsonb,
+    'phone') as o), true);
+
+-- ==========================================================================================
+-- Student (Sue) during her attempt
+-- ==========================================================================================
+
+select is_empty(
+  $$ select * from public.questions $$,
+  'During an attempt, a student still reads no row of the questions table'
+);
+
+select is(
+  jsonb_array_length(public.get_attempt_state(current_setting('test.attempt')::uuid) -> 'questions'),
+  7,
+  'A student gets every question of the exam through get_attempt_state'
+);
+
+select is(
+  (
+    select count(*)::integer
+    from jsonb_path_query(public.get_attempt_state(current_setting('test.attempt')::uuid), 'strict $.**') as v
+    where jsonb_typeof(v) = 'object'
+      and (v ?| array['correct', 'accepted_texts', 'tolerance', 'case_sensitive'])
+  ),
+  0,
+  'get_attempt_state holds no key field (correct, accepted_texts, tolerance, case_sensitive) at any depth'
+);
+
+select unalike(
+  public.get_attempt_state(current_setting('test.attempt')::uuid)::text,
+  '%9.81%',
+  'get_attempt_state holds no numeric key value'
+);
+
+select ok(
+  public.get_attempt_state(current_setting('test.attempt')::uuid)::text !~* 'photosynthesis|nacl',
+  'get_attempt_state holds no accepted text'
+);
+
+select is(
+  (
+    select count(*)::integer
+    from jsonb_array_elements(public.get_attempt_state(current_setting('test.attempt')::uuid) -> 'answers') as a
+    where a -> 'is_correct' <> 'null'::jsonb or a -> 'points_awarded' <> 'null'::jsonb
+  ),
+  0,
+  'get_attempt_state tells a student nothing about correctness while the attempt is open'
+);
+
+select ok(
+  current_setting('test.ops') !~* '9\.81|photosynthesis|nacl|"correct"|accepted_texts|tolerance',
+  'apply_attempt_ops results hold no key field or value'
+);
+
+select ok(
+  current_setting('test.conflict') !~* '9\.81|photosynthesis|nacl|"correct"|accepted_texts|tolerance',
+  'A conflict result of apply_attempt_ops holds no key field or value'
+);
+
+select is(
+  (
+    select count(*)::integer from public.attempt_answers
+    where attempt_id = current_setting('test.attempt')::uuid and (is_correct is not null or points_awarded is not null)
+  ),
+  0,
+  'A student''s answer rows carry no correctness while the attempt is open'
+);
+
+select ok(
+  (select count(*) from public.outbox_events where topic = 'attempt:' || current_setting('test.attempt')) >= 3
+  and not exists (
+    select 1 from public.outbox_events
+    where topic = 'attempt:' || current_setting('test.attempt')
+      and payload::text ~* '9\.81|photosynthesis|nacl|"correct"|accepted_texts|tolerance'
+  ),
+  'The outbox events a student reads about their attempt hold no key field or value'
+);
+
+select set_config('realtime.topic', 'attempt:' || current_setting('test.attempt'), true);
+
+select ok(
+  (select count(*) from realtime.messages where topic = 'attempt:' || current_setting('test.attempt')) >= 3
+  and not exists (
+    select 1 from realtime.messages
+    where topic = 'attempt:' || current_setting('test.attempt')
+      and payload::text ~* '9\.81|photosynthesis|nacl|"correct"|accepted_texts|tolerance'
+  ),
+  'The realtime.messages rows a student receives about their attempt hold no key field or value'
+);
+
+select ok(
+  not exists (
+    select 1 from public.question_attempt_history
+    where attempt_id = current_setting('test.attempt')::uuid
+      and concat(old_value::text, new_value::text) ~* '9\.81|photosynthesis|nacl'
+  )
+  and not exists (
+    select 1 from public.attempt_activity_events
+    where attempt_id = current_setting('test.attempt')::uuid
+      and details::text ~* '9\.81|photosynthesis|nacl|"correct"|accepted_texts|tolerance'
+  ),
+  'The answer history and activity log a student reads hold no key value'
+);
+
+select ok(
+  (select to_jsonb(s)::text from public.get_attempt_sync_status(current_setting('test.attempt')::uuid) as s)
+    !~* '9\.81|photosynthesis|nacl'
+  and (select coalesce(jsonb_agg(to_jsonb(a)), '[]')::text from public.get_active_session_state() as a)
+    !~* '9\.81|photosynthesis|nacl',
+  'The sync status and the resume list hold no key value'
+);
+
+select is_empty(
+  $$ select * from public.get_question_keys('20000000-0000-4000-8000-000000000001') $$,
+  'During an attempt, get_question_keys gives a student nothing'
+);
+
+select is_empty(
+  $$ select * from private.get_question_keys('20000000-0000-4000-8000-000000000001') $$,
+  'During an attempt, the private get_question_keys gives a student nothing'
+);
+
+select throws_ok(
+  $$ select public.set_question_key('40000000-0000-4000-8000-000000000004', '3.5', 100) $$,
+  '42501', null,
+  'A student cannot widen a key''s tolerance to make their answer right'
+);
+
+select throws_ok(
+  $$ select * from private.question_keys $$,
+  '42501', 'permission denied for table question_keys',
+  'During an attempt, a student still cannot read the answer key table'
+);
+
+select throws_ok(
+  $$ select * from private.applied_ops $$,
+  '42501', 'permission denied for table applied_ops',
+  'A student cannot read the idempotency records directly'
+);
+
+select throws_ok(
+  $$ select private.is_answer_correct('numeric', '3.5', null) $$,
+  '42501', 'permission denied for function is_answer_correct',
+  'A student cannot call the grading function to probe answers'
+);
+
+select throws_ok(
+  $$ select private.grade_attempt(current_setting('test.attempt')::uuid) $$,
+  '42501', 'permission denied for function grade_attempt',
+  'A student cannot grade their open attempt to learn which answers are right'
+);
+
+-- ==========================================================================================
+-- Another student of the academy (Sam), who may copy from nobody
+-- ==========================================================================================
+
+select tests.authenticate_as('sam');
+
+select throws_ok(
+  $$ select public.get_attempt_state(current_setting('test.attempt')::uuid) $$,
+  'PGRST', null,
+  'Another student cannot read Sue''s attempt state'
+);
+
+select is_empty(
+  $$ select * from public.attempt_answers where attempt_id = current_setting('test.attempt')::uuid $$,
+  'Another student cannot read Sue''s answers'
+);
+
+-- ==========================================================================================
+-- Anon
+-- ==========================================================================================
+
+select tests.clear_authentication();
+
+select throws_ok(
+  $$ select public.get_attempt_state(current_setting('test.attempt')::uuid) $$,
+  '42501', 'permission denied for function get_attempt_state',
+  'Anon cannot call get_attempt_state'
+);
+
+select * from finish();
+rollback;

@@ -1,0 +1,400 @@
+-- Read access to attempts by actor: the student who owns the attempt, another student of
+-- the academy, a teacher and an admin of the academy, a teacher and an admin of another
+-- academy, anon; nobody writes the attempt tables directly; the monitoring RPCs
+-- (get_active_session_state, get_realtime_attempt_activity, get_attempt_connection_stats,
+-- get_attempt_sync_status, get_realtime_performance_metrics) answer the same people.
+
+begin;
+select plan(38);
+
+-- East: admin Ada, teacher Tom, students Sue and Sam; West: teacher Will, student Bea.
+select tests.create_supabase_user('ada', 'ada@east-012.example');
+select tests.create_supabase_user('tom', 'tom@east-012.example');
+select tests.create_supabase_user('sue', 'sue@east-012.example');
+select tests.create_supabase_user('sam', 'sam@east-012.example');
+select tests.create_supabase_user('will', 'will@west-012.example');
+select tests.create_supabase_user('bea', 'bea@west-012.example');
+
+insert into public.academies (id, name, slug)
+values
+  ('10000000-0000-4000-8000-000000000001', 'East Academy', 'east-academy-012'),
+  ('10000000-0000-4000-8000-000000000002', 'West Academy', 'west-academy-012');
+
+insert into public.academy_members (academy_id, user_id, role)
+values
+  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('ada'), 'admin'),
+  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('tom'), 'teacher'),
+  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('sue'), 'student'),
+  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('sam'), 'student'),
+  ('10000000-0000-4000-8000-000000000002', tests.get_supabase_uid('will'), 'teacher'),
+  ('10000000-0000-4000-8000-000000000002', tests.get_supabase_uid('bea'), 'student');
+
+-- East's published exam: one hour, 60 s grace, free navigation, merge strategy; two
+-- sections and one question of every type, each with its key.
+insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
+values ('20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'East Mixed', true, 3600, 60);
+
+insert into public.exam_sections (id, exam_id, position, title, sub_skill)
+values
+  ('30000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 0, 'Maths', 'algebra'),
+  ('30000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', 1, 'Science', 'science');
+
+insert into public.questions (id, exam_id, section_id, position, type, prompt, options, points, sub_skill)
+values
+  ('40000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
+   0, 'single_choice', 'What is 2 + 2?', '[{"id": "a", "text": "3"}, {"id": "b", "text": "4"}, {"id": "c", "text": "5"}]', 1, null),
+  ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
+   1, 'multiple_choice', 'Which are prime?', '[{"id": "a", "text": "2"}, {"id": "b", "text": "4"}, {"id": "c", "text": "5"}, {"id": "d", "text": "9"}]', 2, null),
+  ('40000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
+   2, 'true_false', 'Zero is even.', '[]', 1, null),
+  ('40000000-0000-4000-8000-000000000004', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
+   3, 'numeric', 'Gravity on Earth in m/s², two decimals?', '[]', 1, null),
+  ('40000000-0000-4000-8000-000000000005', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
+   0, 'short_text', 'How do plants make their food?', '[]', 1, 'biology'),
+  ('40000000-0000-4000-8000-000000000006', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
+   1, 'short_text', 'Chemical formula of table salt?', '[]', 1, null),
+  ('40000000-0000-4000-8000-000000000007', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
+   2, 'essay', 'Explain osmosis.', '[]', 5, null);
+
+insert into private.question_keys (question_id, correct, tolerance, accepted_texts, case_sensitive)
+values
+  ('40000000-0000-4000-8000-000000000001', '"b"', null, null, false),
+  ('40000000-0000-4000-8000-000000000002', '["a", "c"]', null, null, false),
+  ('40000000-0000-4000-8000-000000000003', 'true', null, null, false),
+  ('40000000-0000-4000-8000-000000000004', '9.81', 0.05, null, false),
+  ('40000000-0000-4000-8000-000000000005', null, null, '{Photosynthesis}', false),
+  ('40000000-0000-4000-8000-000000000006', null, null, '{NaCl}', true);
+
+select tests.create_supabase_user('wes', 'wes@west-012.example');
+insert into public.academy_members (academy_id, user_id, role)
+values ('10000000-0000-4000-8000-000000000002', tests.get_supabase_uid('wes'), 'admin');
+
+-- The exam keeps stale saves open as conflicts.
+update public.exams set conflict_strategy = 'server' where id = '20000000-0000-4000-8000-000000000001';
+
+-- Test-local helper, gone with the transaction: the SQLSTATE and stable code of the error a
+-- statement raises ('22023 unknown_op_type', 'PGRST attempt_expired'), or 'no error'.
+create function pg_temp.error_of(p_sql text) returns text
+language plpgsql
+set search_path = ''
+as $$
+declare
+  state text;
+  message text;
+  hint text;
+begin
+  execute p_sql;
+  return 'no error';
+exception when others then
+  get stacked diagnostics state = returned_sqlstate, message = message_text, hint = pg_exception_hint;
+  return concat_ws(' ', state, case when state = 'PGRST' then message::jsonb ->> 'code' else nullif(hint, '') end);
+end;
+$$;
+grant execute on function pg_temp.error_of(text) to anon, authenticated, service_role;
+
+-- How many rows of Sue's attempt the caller reads in each attempt table (RLS applies).
+create function pg_temp.visible_rows() returns jsonb
+language sql
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'exam_attempts', (select count(*) from public.exam_attempts as t where t.id = current_setting('test.sue')::uuid),
+    'attempt_answers', (select count(*) from public.attempt_answers as t where t.attempt_id = current_setting('test.sue')::uuid),
+    'attempt_flags', (select count(*) from public.attempt_flags as t where t.attempt_id = current_setting('test.sue')::uuid),
+    'attempt_section_states', (select count(*) from public.attempt_section_states as t where t.attempt_id = current_setting('test.sue')::uuid),
+    'question_attempt_history', (select count(*) from public.question_attempt_history as t where t.attempt_id = current_setting('test.sue')::uuid),
+    'attempt_activity_events', (select count(*) from public.attempt_activity_events as t where t.attempt_id = current_setting('test.sue')::uuid),
+    'attempt_conflicts', (select count(*) from public.attempt_conflicts as t where t.attempt_id = current_setting('test.sue')::uuid),
+    'attempt_connections', (select count(*) from public.attempt_connections as t where t.attempt_id = current_setting('test.sue')::uuid),
+    'outbox_events', (select count(*) from public.outbox_events as t where t.topic = 'attempt:' || current_setting('test.sue'))
+  );
+$$;
+grant execute on function pg_temp.visible_rows() to authenticated;
+
+-- Sue saves from her laptop, then her phone saves from a stale version; Sam saves once.
+select tests.authenticate_as('sue');
+select set_config('test.sue', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000001') as a), true);
+select public.apply_attempt_ops(current_setting('test.sue')::uuid, '[
+  {"op_id": "50000000-0000-4000-8000-000000000001", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000001", "value": "a", "base_version": 0},
+  {"op_id": "50000000-0000-4000-8000-000000000002", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000002", "value": ["a"], "base_version": 0},
+  {"op_id": "50000000-0000-4000-8000-000000000003", "type": "flag", "question_id": "40000000-0000-4000-8000-000000000003"},
+  {"op_id": "50000000-0000-4000-8000-000000000004", "type": "activity", "event": "focus_lost"}
+]', 'laptop');
+select public.apply_attempt_ops(current_setting('test.sue')::uuid,
+  '[{"op_id": "50000000-0000-4000-8000-000000000005", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000001", "value": "b", "base_version": 0}]',
+  'phone');
+
+select tests.authenticate_as('sam');
+select set_config('test.sam', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000001') as a), true);
+select public.apply_attempt_ops(current_setting('test.sam')::uuid,
+  '[{"op_id": "50000000-0000-4000-8000-000000000011", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000001", "value": "c", "base_version": 0}]',
+  'sam-laptop');
+
+-- Every row there is, as the owner reads it.
+select tests.act_as_owner();
+select set_config('test.all', pg_temp.visible_rows()::text, true);
+select set_config('test.none', (select jsonb_object_agg(k, 0)::text from jsonb_object_keys(current_setting('test.all')::jsonb) as k), true);
+
+select ok(
+  (select bool_and(v::integer > 0) from jsonb_each_text(current_setting('test.all')::jsonb) as e (k, v)),
+  'Sue''s attempt has rows in every attempt table'
+);
+
+-- ==========================================================================================
+-- Student (Sue), owner of the attempt
+-- ==========================================================================================
+
+select tests.authenticate_as('sue');
+
+select is(pg_temp.visible_rows(), current_setting('test.all')::jsonb,
+  'The student reads every row of their attempt in every attempt table');
+
+select is(
+  (select count(*)::integer from public.exam_attempts),
+  1,
+  'The student reads only their own attempt'
+);
+
+select throws_ok(
+  $$ update public.exam_attempts set deadline_at = deadline_at + interval '1 day' where id = current_setting('test.sue')::uuid $$,
+  '42501', 'permission denied for table exam_attempts',
+  'The student cannot extend their own deadline by writing the attempt'
+);
+
+select throws_ok(
+  $$
+    insert into public.attempt_answers (attempt_id, question_id, value, version)
+    values (current_setting('test.sue')::uuid, '40000000-0000-4000-8000-000000000003', 'true', 1)
+  $$,
+  '42501', 'permission denied for table attempt_answers',
+  'The student cannot write an answer around the RPCs'
+);
+
+select throws_ok(
+  $$ delete from public.question_attempt_history where attempt_id = current_setting('test.sue')::uuid $$,
+  '42501', 'permission denied for table question_attempt_history',
+  'The student cannot erase their answer history'
+);
+
+select throws_ok(
+  $$ update public.attempt_conflicts set resolved_at = now() where attempt_id = current_setting('test.sue')::uuid $$,
+  '42501', 'permission denied for table attempt_conflicts',
+  'The student cannot settle a conflict around the RPCs'
+);
+
+select results_eq(
+  $$
+    select a.attempt_id, a.exam_title, a.status::text, a.answered_count, a.question_count, a.remaining_ms
+    from public.get_active_session_state() as a
+  $$,
+  $$ values (current_setting('test.sue')::uuid, 'East Mixed', 'in_progress', 2, 7, 3600000::bigint) $$,
+  'get_active_session_state lists the student''s open attempt with progress and time left'
+);
+
+select is(
+  (select count(*)::integer from public.get_realtime_attempt_activity(current_setting('test.sue')::uuid)),
+  (current_setting('test.all')::jsonb ->> 'attempt_activity_events')::integer,
+  'get_realtime_attempt_activity gives the student their attempt''s whole activity'
+);
+
+select results_eq(
+  $$ select event_type from public.get_realtime_attempt_activity(current_setting('test.sue')::uuid, null, 2) $$,
+  $$ values ('started'), ('flagged') $$,
+  'get_realtime_attempt_activity gives the oldest first, at most p_limit'
+);
+
+select is_empty(
+  $$ select * from public.get_realtime_attempt_activity(current_setting('test.sue')::uuid, now(), 100) $$,
+  'get_realtime_attempt_activity gives nothing newer than now'
+);
+
+select results_eq(
+  $$ select client_id, is_live from public.get_attempt_connection_stats(current_setting('test.sue')::uuid) order by client_id $$,
+  $$ values ('laptop', true), ('phone', true) $$,
+  'get_attempt_connection_stats lists the student''s two live devices'
+);
+
+select results_eq(
+  $$
+    select s.answered_count, s.open_conflicts, s.ops_applied, s.live_connections, s.collision_detected
+    from public.get_attempt_sync_status(current_setting('test.sue')::uuid) as s
+  $$,
+  $$ values (2, 1, 5, 2, true) $$,
+  'get_attempt_sync_status reports answers, the open conflict, ops applied, devices and the collision'
+);
+
+select throws_ok(
+  $$ select public.get_realtime_performance_metrics(60) $$,
+  '42501', null,
+  'A student cannot read the academy''s sync metrics'
+);
+
+-- ==========================================================================================
+-- Another student of the academy (Sam)
+-- ==========================================================================================
+
+select tests.authenticate_as('sam');
+
+select is(pg_temp.visible_rows(), current_setting('test.none')::jsonb,
+  'Another student reads no row of Sue''s attempt in any attempt table');
+
+select is_empty(
+  $$ select * from public.get_realtime_attempt_activity(current_setting('test.sue')::uuid) $$,
+  'Another student gets none of Sue''s activity'
+);
+
+select is_empty(
+  $$ select * from public.get_attempt_connection_stats(current_setting('test.sue')::uuid) $$,
+  'Another student gets none of Sue''s connections'
+);
+
+select is(
+  pg_temp.error_of($$ select public.get_attempt_sync_status(current_setting('test.sue')::uuid) $$),
+  'PGRST attempt_not_found',
+  'Another student cannot read Sue''s sync status'
+);
+
+select is(
+  pg_temp.error_of($$ select public.update_attempt_heartbeat(current_setting('test.sue')::uuid, 'spy') $$),
+  'PGRST attempt_not_found',
+  'Another student cannot join Sue''s attempt as a device'
+);
+
+select results_eq(
+  $$ select a.attempt_id from public.get_active_session_state() as a $$,
+  $$ values (current_setting('test.sam')::uuid) $$,
+  'Another student''s resume list holds only their own attempt'
+);
+
+-- ==========================================================================================
+-- Teacher of the academy (Tom)
+-- ==========================================================================================
+
+select tests.authenticate_as('tom');
+
+select is(pg_temp.visible_rows(), current_setting('test.all')::jsonb,
+  'A teacher of the academy reads every row of a student''s attempt');
+
+select is(
+  (select count(*)::integer from public.get_realtime_attempt_activity(current_setting('test.sue')::uuid)),
+  (current_setting('test.all')::jsonb ->> 'attempt_activity_events')::integer,
+  'A teacher follows a student''s activity'
+);
+
+select is(
+  (select count(*)::integer from public.get_attempt_connection_stats(current_setting('test.sue')::uuid)),
+  2,
+  'A teacher sees a student''s connected devices'
+);
+
+select is(
+  (select s.collision_detected from public.get_attempt_sync_status(current_setting('test.sue')::uuid) as s),
+  true,
+  'A teacher sees a student''s two devices flagged as a collision'
+);
+
+select is_empty(
+  $$ select * from public.get_active_session_state() $$,
+  'A teacher''s resume list holds none of their students'' attempts'
+);
+
+select throws_ok(
+  $$ select public.get_realtime_performance_metrics(60) $$,
+  '42501', null,
+  'A teacher cannot read the academy''s sync metrics: admins only'
+);
+
+-- ==========================================================================================
+-- Admin of the academy (Ada)
+-- ==========================================================================================
+
+select tests.authenticate_as('ada');
+
+select is(pg_temp.visible_rows(), current_setting('test.all')::jsonb,
+  'An admin of the academy reads every row of a student''s attempt');
+
+select results_eq(
+  $$
+    select m.window_minutes, m.batches, m.saves_per_minute, m.conflicts, m.rejected_ops, m.errors, m.active_connections,
+      m.apply_ms_p50 >= 0 and m.apply_ms_p95 >= m.apply_ms_p50
+    from public.get_realtime_performance_metrics(60) as m
+  $$,
+  $$ values (60, 3::bigint, 0.10::numeric, 1::bigint, 0::bigint, 0::bigint, 3::bigint, true) $$,
+  'An admin reads the academy''s sync metrics: batches, saves per minute, conflicts, live devices, apply times'
+);
+
+select throws_ok(
+  $$ select public.get_realtime_performance_metrics(0) $$,
+  '22023', null,
+  'An admin cannot ask for metrics over an empty window'
+);
+
+-- ==========================================================================================
+-- Teacher and admin of another academy (Will, Wes)
+-- ==========================================================================================
+
+select tests.authenticate_as('will');
+
+select is(pg_temp.visible_rows(), current_setting('test.none')::jsonb,
+  'A teacher of another academy reads no row of Sue''s attempt');
+
+select is(
+  pg_temp.error_of($$ select public.get_attempt_state(current_setting('test.sue')::uuid) $$),
+  'PGRST attempt_not_found',
+  'A teacher of another academy cannot read Sue''s attempt state'
+);
+
+select is_empty(
+  $$ select * from public.get_attempt_connection_stats(current_setting('test.sue')::uuid) $$,
+  'A teacher of another academy gets none of Sue''s connections'
+);
+
+select tests.authenticate_as('wes');
+
+select is(pg_temp.visible_rows(), current_setting('test.none')::jsonb,
+  'An admin of another academy reads no row of Sue''s attempt');
+
+select results_eq(
+  $$ select m.batches, m.conflicts, m.active_connections from public.get_realtime_performance_metrics(60) as m $$,
+  $$ values (0::bigint, 0::bigint, 0::bigint) $$,
+  'An admin of another academy reads metrics of their own academy only'
+);
+
+-- ==========================================================================================
+-- Anon
+-- ==========================================================================================
+
+select tests.clear_authentication();
+
+select is(
+  (
+    select count(*)::integer
+    from unnest(array['exam_attempts', 'attempt_answers', 'attempt_flags', 'attempt_section_states',
+      'question_attempt_history', 'attempt_activity_events', 'attempt_conflicts', 'attempt_connections',
+      'user_sub_skill_performance', 'outbox_events']) as t
+    where has_table_privilege('anon', 'public.' || t, 'select')
+  ),
+  0,
+  'Anon holds no read privilege on any attempt table'
+);
+
+select throws_ok(
+  $$ select * from public.attempt_answers $$,
+  '42501', 'permission denied for table attempt_answers',
+  'Anon cannot read answers'
+);
+
+select throws_ok(
+  $$ select * from public.get_active_session_state() $$,
+  '42501', 'permission denied for function get_active_session_state',
+  'Anon cannot list open attempts'
+);
+
+select throws_ok(
+  $$ select public.get_realtime_performance_metrics(60) $$,
+  '42501', 'permission denied for function get_realtime_performance_metrics',
+  'Anon cannot read sync metrics'
+);
+
+select * from finish();
+rollback;
