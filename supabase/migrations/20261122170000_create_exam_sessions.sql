@@ -206,20 +206,21 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
-declare
-  attempt public.exam_attempts;
 begin
-  select * into attempt from public.exam_attempts as a where a.id = old.attempt_id;
-  if attempt.session_id is not null and attempt.status in ('in_progress', 'overdue')
-    and not exists (select 1 from public.attempt_connections as c where c.attempt_id = old.attempt_id) then
-    perform private.publish_event('session:' || attempt.session_id, 'participant_left', jsonb_build_object(
-      'user_id', attempt.user_id, 'attempt_id', attempt.id, 'client_id', old.client_id));
-  end if;
+  -- Once per student whose open session attempt has no connection left, however many
+  -- of their devices this statement removed.
+  perform private.publish_event('session:' || a.session_id, 'participant_left',
+    jsonb_build_object('user_id', a.user_id, 'attempt_id', a.id))
+  from public.exam_attempts as a
+  where a.id in (select distinct gone.attempt_id from gone)
+    and a.session_id is not null and a.status in ('in_progress', 'overdue')
+    and not exists (select 1 from public.attempt_connections as c where c.attempt_id = a.id)
+  order by a.id;
   return null;
 end;
 $$;
 comment on function private.announce_connection_lost() is
-  'When the last connection of an open session attempt goes (silent, or dropped), the dashboard hears that the student left. Security definer: it writes the outbox.';
+  'When the last connection of an open session attempt goes (silent, or dropped), the dashboard hears once that the student left. Security definer: it writes the outbox.';
 
 -- triggers ------------------------------------------------------------------------------
 create trigger touch_updated_at before update on public.exam_sessions
@@ -235,7 +236,8 @@ create trigger announce_attempt_closed
   execute function private.announce_attempt_closed();
 create trigger announce_connection_lost
   after delete on public.attempt_connections
-  for each row execute function private.announce_connection_lost();
+  referencing old table as gone
+  for each statement execute function private.announce_connection_lost();
 
 -- grants --------------------------------------------------------------------------------
 grant execute on function private.taught_session_ids(), private.joined_session_ids(), private.is_session_teacher(uuid)
@@ -418,8 +420,10 @@ begin
     update public.exam_session_participants as p
     set status = 'admitted', admitted_at = pg_catalog.now(), removed_at = null, removal_reason = null,
         updated_at = pg_catalog.now()
-    where p.session_id = p_session.id and p.status in ('waiting', 'removed')
-      and (p_user_ids is null or p.user_id = any (p_user_ids))
+    where p.session_id = p_session.id
+      and ((p.status = 'waiting' and (p_user_ids is null or p.user_id = any (p_user_ids)))
+        -- a removed student comes back only when named
+        or (p.status = 'removed' and p.user_id = any (p_user_ids)))
     returning *
   loop
     if p_session.status in ('active', 'paused') then
@@ -434,7 +438,7 @@ begin
 end;
 $$;
 comment on function private.admit_participants(public.exam_sessions, uuid[]) is
-  'Admits waiting (or removed, not banned) participants, all when p_user_ids is null; in a running session their attempts start at once.';
+  'Admits waiting participants (all when p_user_ids is null) and the removed (not banned) ones named in p_user_ids; in a running session their attempts start at once.';
 
 create function private.create_exam_session(
   p_exam_id uuid, p_title text, p_duration_seconds integer, p_scheduled_start_at timestamptz, p_settings jsonb
@@ -663,6 +667,7 @@ declare
   session public.exam_sessions := private.lock_taught_session(p_session_id);
   admitted uuid;
 begin
+  perform private.assert_session_running(session);
   if session.status not in ('scheduled', 'lobby') then
     perform private.raise_http_error(409, 'session_not_in_lobby',
       format('Cannot launch session: it is %s', session.status));
@@ -699,6 +704,7 @@ declare
   session public.exam_sessions := private.lock_taught_session(p_session_id);
   pause interval;
 begin
+  perform private.assert_session_running(session);
   if session.status <> (case when p_paused then 'active' else 'paused' end)::public.session_status then
     perform private.raise_http_error(409, case when p_paused then 'session_not_active' else 'session_not_paused' end,
       format('Cannot %s session: it is %s', case when p_paused then 'pause' else 'resume' end, session.status));
@@ -724,7 +730,8 @@ begin
   insert into public.attempt_activity_events (attempt_id, event_type, details)
   select a.id, case when p_paused then 'paused' else 'unpaused' end, jsonb_build_object('session_id', p_session_id)
   from public.exam_attempts as a
-  where a.session_id = p_session_id and a.status in ('in_progress', 'overdue');
+  join public.exam_session_participants as p on p.session_id = p_session_id and p.user_id = a.user_id
+  where a.session_id = p_session_id and a.status in ('in_progress', 'overdue') and p.status = 'active';
   perform private.publish_event('session:' || p_session_id, 'session_status', jsonb_build_object(
     'status', session.status, 'paused_at', session.paused_at, 'deadline_at', session.deadline_at));
   perform private.publish_to_participants(p_session_id, 'session_status', jsonb_build_object(
@@ -854,7 +861,8 @@ begin
   )
   select count(*) into ended from (
     select private.publish_event('session:' || f.id, 'session_status',
-      jsonb_build_object('status', f.status, 'ended_at', f.ended_at))
+        jsonb_build_object('status', f.status, 'ended_at', f.ended_at)),
+      private.publish_to_participants(f.id, 'session_status', jsonb_build_object('status', f.status))
     from finished as f
   ) as published;
   return ended;
