@@ -352,6 +352,7 @@ export type Database = {
           "current_question_id": string | null;
           "deadline_at": string;
           "exam_id": string;
+          "expiry_policy": Database["public"]["Enums"]["exam_expiry_policy"];
           "extension_seconds": number;
           "finished_at": string | null;
           "graded_at": string | null;
@@ -364,6 +365,7 @@ export type Database = {
           "position_client_id": string | null;
           "position_seq": number | null;
           "score": number | null;
+          "session_id": string | null;
           "started_at": string;
           "status": Database["public"]["Enums"]["attempt_status"];
           "updated_at": string;
@@ -380,6 +382,7 @@ export type Database = {
           "current_question_id"?: string | null;
           "deadline_at": string;
           "exam_id": string;
+          "expiry_policy": Database["public"]["Enums"]["exam_expiry_policy"];
           "extension_seconds"?: number;
           "finished_at"?: string | null;
           "graded_at"?: string | null;
@@ -392,6 +395,7 @@ export type Database = {
           "position_client_id"?: string | null;
           "position_seq"?: number | null;
           "score"?: number | null;
+          "session_id"?: string | null;
           "started_at"?: string;
           "status"?: Database["public"]["Enums"]["attempt_status"];
           "updated_at"?: string;
@@ -408,6 +412,7 @@ export type Database = {
           "current_question_id"?: string | null;
           "deadline_at"?: string;
           "exam_id"?: string;
+          "expiry_policy"?: Database["public"]["Enums"]["exam_expiry_policy"];
           "extension_seconds"?: number;
           "finished_at"?: string | null;
           "graded_at"?: string | null;
@@ -420,6 +425,7 @@ export type Database = {
           "position_client_id"?: string | null;
           "position_seq"?: number | null;
           "score"?: number | null;
+          "session_id"?: string | null;
           "started_at"?: string;
           "status"?: Database["public"]["Enums"]["attempt_status"];
           "updated_at"?: string;
@@ -445,6 +451,13 @@ export type Database = {
             columns: ["exam_id"];
             isOneToOne: false;
             referencedRelation: "exams";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "exam_attempts_session_id_fkey";
+            columns: ["session_id"];
+            isOneToOne: false;
+            referencedRelation: "exam_sessions";
             referencedColumns: ["id"];
           },
         ];
@@ -478,6 +491,200 @@ export type Database = {
         Relationships: [
           {
             foreignKeyName: "exam_sections_exam_id_fkey";
+            columns: ["exam_id"];
+            isOneToOne: false;
+            referencedRelation: "exams";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "exam_session_announcements": {
+        Row: {
+          "author_id": string | null;
+          "created_at": string;
+          "id": number;
+          "message": string;
+          "session_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "author_id"?: string | null;
+          "created_at"?: string;
+          "id"?: never;
+          "message": string;
+          "session_id": string;
+        };
+        Update: {
+          "author_id"?: string | null;
+          "created_at"?: string;
+          "id"?: never;
+          "message"?: string;
+          "session_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "exam_session_announcements_session_id_fkey";
+            columns: ["session_id"];
+            isOneToOne: false;
+            referencedRelation: "exam_sessions";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "exam_session_participants": {
+        Row: {
+          "admitted_at": string | null;
+          "attempt_id": string | null;
+          "joined_at": string;
+          "last_progress_at": string | null;
+          "removal_reason": string | null;
+          "removed_at": string | null;
+          "session_id": string;
+          "status": Database["public"]["Enums"]["participant_status"];
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "admitted_at"?: string | null;
+          "attempt_id"?: string | null;
+          "joined_at"?: string;
+          "last_progress_at"?: string | null;
+          "removal_reason"?: string | null;
+          "removed_at"?: string | null;
+          "session_id": string;
+          "status"?: Database["public"]["Enums"]["participant_status"];
+          "updated_at"?: string;
+          "user_id": string;
+        };
+        Update: {
+          "admitted_at"?: string | null;
+          "attempt_id"?: string | null;
+          "joined_at"?: string;
+          "last_progress_at"?: string | null;
+          "removal_reason"?: string | null;
+          "removed_at"?: string | null;
+          "session_id"?: string;
+          "status"?: Database["public"]["Enums"]["participant_status"];
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "exam_session_participants_attempt_id_fkey";
+            columns: ["attempt_id"];
+            isOneToOne: false;
+            referencedRelation: "exam_attempts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "exam_session_participants_session_id_fkey";
+            columns: ["session_id"];
+            isOneToOne: false;
+            referencedRelation: "exam_sessions";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "exam_session_teachers": {
+        Row: {
+          "added_at": string;
+          "session_id": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "added_at"?: string;
+          "session_id": string;
+          "user_id": string;
+        };
+        Update: {
+          "added_at"?: string;
+          "session_id"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "exam_session_teachers_session_id_fkey";
+            columns: ["session_id"];
+            isOneToOne: false;
+            referencedRelation: "exam_sessions";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "exam_sessions": {
+        Row: {
+          "academy_id": string;
+          "auto_submit_at_end": boolean;
+          "created_at": string;
+          "deadline_at": string | null;
+          "duration_seconds": number;
+          "ended_at": string | null;
+          "exam_id": string;
+          "id": string;
+          "join_code": string;
+          "late_join_allowed": boolean;
+          "mode": Database["public"]["Enums"]["attempt_mode"];
+          "owner_id": string | null;
+          "paused_at": string | null;
+          "scheduled_start_at": string | null;
+          "started_at": string | null;
+          "status": Database["public"]["Enums"]["session_status"];
+          "title": string;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "auto_submit_at_end"?: boolean;
+          "created_at"?: string;
+          "deadline_at"?: string | null;
+          "duration_seconds": number;
+          "ended_at"?: string | null;
+          "exam_id": string;
+          "id"?: string;
+          "join_code": string;
+          "late_join_allowed"?: boolean;
+          "mode"?: Database["public"]["Enums"]["attempt_mode"];
+          "owner_id"?: string | null;
+          "paused_at"?: string | null;
+          "scheduled_start_at"?: string | null;
+          "started_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["session_status"];
+          "title": string;
+          "updated_at"?: string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "auto_submit_at_end"?: boolean;
+          "created_at"?: string;
+          "deadline_at"?: string | null;
+          "duration_seconds"?: number;
+          "ended_at"?: string | null;
+          "exam_id"?: string;
+          "id"?: string;
+          "join_code"?: string;
+          "late_join_allowed"?: boolean;
+          "mode"?: Database["public"]["Enums"]["attempt_mode"];
+          "owner_id"?: string | null;
+          "paused_at"?: string | null;
+          "scheduled_start_at"?: string | null;
+          "started_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["session_status"];
+          "title"?: string;
+          "updated_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "exam_sessions_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "exam_sessions_exam_id_fkey";
             columns: ["exam_id"];
             isOneToOne: false;
             referencedRelation: "exams";
@@ -778,6 +985,41 @@ export type Database = {
       [_ in never]: never;
     };
     Functions: {
+      "add_session_teacher": {
+        Args: { "p_session_id": string; "p_user_id": string };
+        Returns: {
+          "added_at": string;
+          "session_id": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "exam_session_teachers";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "admit_session_participants": {
+        Args: { "p_session_id": string; "p_user_ids"?: (string)[] };
+        Returns: {
+          "admitted_at": string | null;
+          "attempt_id": string | null;
+          "joined_at": string;
+          "last_progress_at": string | null;
+          "removal_reason": string | null;
+          "removed_at": string | null;
+          "session_id": string;
+          "status": Database["public"]["Enums"]["participant_status"];
+          "updated_at": string;
+          "user_id": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "exam_session_participants";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       "apply_attempt_ops": {
         Args: { "p_attempt_id": string; "p_client_id"?: string; "p_ops": Json };
         Returns: Database["public"]["CompositeTypes"]["attempt_ops_outcome"];
@@ -814,6 +1056,176 @@ export type Database = {
       "cleanup_stale_attempt_connections": {
         Args: { "p_timeout_seconds"?: number };
         Returns: number;
+      };
+      "create_exam_session": {
+        Args: {
+          "p_duration_seconds"?: number;
+          "p_exam_id": string;
+          "p_scheduled_start_at"?: string;
+          "p_settings"?: Json;
+          "p_title"?: string;
+        };
+        Returns: {
+          "academy_id": string;
+          "auto_submit_at_end": boolean;
+          "created_at": string;
+          "deadline_at": string | null;
+          "duration_seconds": number;
+          "ended_at": string | null;
+          "exam_id": string;
+          "id": string;
+          "join_code": string;
+          "late_join_allowed": boolean;
+          "mode": Database["public"]["Enums"]["attempt_mode"];
+          "owner_id": string | null;
+          "paused_at": string | null;
+          "scheduled_start_at": string | null;
+          "started_at": string | null;
+          "status": Database["public"]["Enums"]["session_status"];
+          "title": string;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "exam_sessions";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "end_exam_session": {
+        Args: { "p_session_id": string };
+        Returns: {
+          "academy_id": string;
+          "auto_submit_at_end": boolean;
+          "created_at": string;
+          "deadline_at": string | null;
+          "duration_seconds": number;
+          "ended_at": string | null;
+          "exam_id": string;
+          "id": string;
+          "join_code": string;
+          "late_join_allowed": boolean;
+          "mode": Database["public"]["Enums"]["attempt_mode"];
+          "owner_id": string | null;
+          "paused_at": string | null;
+          "scheduled_start_at": string | null;
+          "started_at": string | null;
+          "status": Database["public"]["Enums"]["session_status"];
+          "title": string;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "exam_sessions";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "end_participant_attempt": {
+        Args: {
+          "p_reason": string;
+          "p_session_id": string;
+          "p_user_id": string;
+        };
+        Returns: {
+          "academy_id": string;
+          "attempt_number": number;
+          "client_remaining_ms": number | null;
+          "client_remaining_reported_at": string | null;
+          "conflict_strategy": Database["public"]["Enums"]["conflict_strategy"];
+          "created_at": string;
+          "current_question_id": string | null;
+          "deadline_at": string;
+          "exam_id": string;
+          "expiry_policy": Database["public"]["Enums"]["exam_expiry_policy"];
+          "extension_seconds": number;
+          "finished_at": string | null;
+          "graded_at": string | null;
+          "grading_status": Database["public"]["Enums"]["grading_status"];
+          "id": string;
+          "last_activity_at": string;
+          "max_score": number | null;
+          "mode": Database["public"]["Enums"]["attempt_mode"];
+          "paused_at": string | null;
+          "position_client_id": string | null;
+          "position_seq": number | null;
+          "score": number | null;
+          "session_id": string | null;
+          "started_at": string;
+          "status": Database["public"]["Enums"]["attempt_status"];
+          "updated_at": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "exam_attempts";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "enroll_session_students": {
+        Args: { "p_session_id": string; "p_user_ids": (string)[] };
+        Returns: {
+          "admitted_at": string | null;
+          "attempt_id": string | null;
+          "joined_at": string;
+          "last_progress_at": string | null;
+          "removal_reason": string | null;
+          "removed_at": string | null;
+          "session_id": string;
+          "status": Database["public"]["Enums"]["participant_status"];
+          "updated_at": string;
+          "user_id": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "exam_session_participants";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "extend_participant_time": {
+        Args: {
+          "p_reason": string;
+          "p_seconds": number;
+          "p_session_id": string;
+          "p_user_id": string;
+        };
+        Returns: {
+          "academy_id": string;
+          "attempt_number": number;
+          "client_remaining_ms": number | null;
+          "client_remaining_reported_at": string | null;
+          "conflict_strategy": Database["public"]["Enums"]["conflict_strategy"];
+          "created_at": string;
+          "current_question_id": string | null;
+          "deadline_at": string;
+          "exam_id": string;
+          "expiry_policy": Database["public"]["Enums"]["exam_expiry_policy"];
+          "extension_seconds": number;
+          "finished_at": string | null;
+          "graded_at": string | null;
+          "grading_status": Database["public"]["Enums"]["grading_status"];
+          "id": string;
+          "last_activity_at": string;
+          "max_score": number | null;
+          "mode": Database["public"]["Enums"]["attempt_mode"];
+          "paused_at": string | null;
+          "position_client_id": string | null;
+          "position_seq": number | null;
+          "score": number | null;
+          "session_id": string | null;
+          "started_at": string;
+          "status": Database["public"]["Enums"]["attempt_status"];
+          "updated_at": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "exam_attempts";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
       };
       "get_active_session_state": {
         Args: Record<PropertyKey, never>;
@@ -888,6 +1300,189 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "get_session_dashboard": {
+        Args: { "p_session_id": string };
+        Returns: Json;
+      };
+      "join_exam_session": {
+        Args: { "p_join_code": string };
+        Returns: {
+          "admitted_at": string | null;
+          "attempt_id": string | null;
+          "joined_at": string;
+          "last_progress_at": string | null;
+          "removal_reason": string | null;
+          "removed_at": string | null;
+          "session_id": string;
+          "status": Database["public"]["Enums"]["participant_status"];
+          "updated_at": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "exam_session_participants";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "launch_exam_session": {
+        Args: { "p_session_id": string };
+        Returns: {
+          "academy_id": string;
+          "auto_submit_at_end": boolean;
+          "created_at": string;
+          "deadline_at": string | null;
+          "duration_seconds": number;
+          "ended_at": string | null;
+          "exam_id": string;
+          "id": string;
+          "join_code": string;
+          "late_join_allowed": boolean;
+          "mode": Database["public"]["Enums"]["attempt_mode"];
+          "owner_id": string | null;
+          "paused_at": string | null;
+          "scheduled_start_at": string | null;
+          "started_at": string | null;
+          "status": Database["public"]["Enums"]["session_status"];
+          "title": string;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "exam_sessions";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "pause_exam_session": {
+        Args: { "p_session_id": string };
+        Returns: {
+          "academy_id": string;
+          "auto_submit_at_end": boolean;
+          "created_at": string;
+          "deadline_at": string | null;
+          "duration_seconds": number;
+          "ended_at": string | null;
+          "exam_id": string;
+          "id": string;
+          "join_code": string;
+          "late_join_allowed": boolean;
+          "mode": Database["public"]["Enums"]["attempt_mode"];
+          "owner_id": string | null;
+          "paused_at": string | null;
+          "scheduled_start_at": string | null;
+          "started_at": string | null;
+          "status": Database["public"]["Enums"]["session_status"];
+          "title": string;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "exam_sessions";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "post_session_announcement": {
+        Args: { "p_message": string; "p_session_id": string };
+        Returns: {
+          "author_id": string | null;
+          "created_at": string;
+          "id": number;
+          "message": string;
+          "session_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "exam_session_announcements";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "remove_session_participant": {
+        Args: {
+          "p_ban"?: boolean;
+          "p_reason": string;
+          "p_session_id": string;
+          "p_user_id": string;
+        };
+        Returns: {
+          "admitted_at": string | null;
+          "attempt_id": string | null;
+          "joined_at": string;
+          "last_progress_at": string | null;
+          "removal_reason": string | null;
+          "removed_at": string | null;
+          "session_id": string;
+          "status": Database["public"]["Enums"]["participant_status"];
+          "updated_at": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "exam_session_participants";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "resume_exam_session": {
+        Args: { "p_session_id": string };
+        Returns: {
+          "academy_id": string;
+          "auto_submit_at_end": boolean;
+          "created_at": string;
+          "deadline_at": string | null;
+          "duration_seconds": number;
+          "ended_at": string | null;
+          "exam_id": string;
+          "id": string;
+          "join_code": string;
+          "late_join_allowed": boolean;
+          "mode": Database["public"]["Enums"]["attempt_mode"];
+          "owner_id": string | null;
+          "paused_at": string | null;
+          "scheduled_start_at": string | null;
+          "started_at": string | null;
+          "status": Database["public"]["Enums"]["session_status"];
+          "title": string;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "exam_sessions";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "rotate_session_join_code": {
+        Args: { "p_session_id": string };
+        Returns: {
+          "academy_id": string;
+          "auto_submit_at_end": boolean;
+          "created_at": string;
+          "deadline_at": string | null;
+          "duration_seconds": number;
+          "ended_at": string | null;
+          "exam_id": string;
+          "id": string;
+          "join_code": string;
+          "late_join_allowed": boolean;
+          "mode": Database["public"]["Enums"]["attempt_mode"];
+          "owner_id": string | null;
+          "paused_at": string | null;
+          "scheduled_start_at": string | null;
+          "started_at": string | null;
+          "status": Database["public"]["Enums"]["session_status"];
+          "title": string;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "exam_sessions";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "set_question_key": {
         Args: {
           "p_accepted_texts"?: (string)[];
@@ -916,6 +1511,7 @@ export type Database = {
           "current_question_id": string | null;
           "deadline_at": string;
           "exam_id": string;
+          "expiry_policy": Database["public"]["Enums"]["exam_expiry_policy"];
           "extension_seconds": number;
           "finished_at": string | null;
           "graded_at": string | null;
@@ -928,6 +1524,7 @@ export type Database = {
           "position_client_id": string | null;
           "position_seq": number | null;
           "score": number | null;
+          "session_id": string | null;
           "started_at": string;
           "status": Database["public"]["Enums"]["attempt_status"];
           "updated_at": string;
@@ -952,6 +1549,7 @@ export type Database = {
           "current_question_id": string | null;
           "deadline_at": string;
           "exam_id": string;
+          "expiry_policy": Database["public"]["Enums"]["exam_expiry_policy"];
           "extension_seconds": number;
           "finished_at": string | null;
           "graded_at": string | null;
@@ -964,6 +1562,7 @@ export type Database = {
           "position_client_id": string | null;
           "position_seq": number | null;
           "score": number | null;
+          "session_id": string | null;
           "started_at": string;
           "status": Database["public"]["Enums"]["attempt_status"];
           "updated_at": string;
@@ -1060,6 +1659,13 @@ export type Database = {
       "exam_expiry_policy": "autosubmit" | "grace_then_submit" | "abandon";
       "exam_navigation": "free" | "sequential";
       "grading_status": "ungraded" | "pending_review" | "graded";
+      "participant_status":
+        | "waiting"
+        | "admitted"
+        | "active"
+        | "submitted"
+        | "removed"
+        | "banned";
       "question_type":
         | "single_choice"
         | "multiple_choice"
@@ -1068,6 +1674,7 @@ export type Database = {
         | "short_text"
         | "essay";
       "section_status": "not_started" | "in_progress" | "completed";
+      "session_status": "scheduled" | "lobby" | "active" | "paused" | "ended";
     };
     CompositeTypes: {
       "active_attempt": {
@@ -1306,6 +1913,14 @@ export const Constants = {
       "exam_expiry_policy": ["autosubmit", "grace_then_submit", "abandon"],
       "exam_navigation": ["free", "sequential"],
       "grading_status": ["ungraded", "pending_review", "graded"],
+      "participant_status": [
+        "waiting",
+        "admitted",
+        "active",
+        "submitted",
+        "removed",
+        "banned",
+      ],
       "question_type": [
         "single_choice",
         "multiple_choice",
@@ -1315,6 +1930,7 @@ export const Constants = {
         "essay",
       ],
       "section_status": ["not_started", "in_progress", "completed"],
+      "session_status": ["scheduled", "lobby", "active", "paused", "ended"],
     },
   },
 } as const;

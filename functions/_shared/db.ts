@@ -22,7 +22,7 @@ export type Work<T> = (sql: TransactionSql) => Promise<T>;
 export interface DbOptions {
   /** Connection string; defaults to `SUPABASE_DB_URL`. */
   url?: string;
-  /** Pool size; default 5. */
+  /** Pool size; default `DB_POOL_MAX` (5). */
   max?: number;
   /** Seconds to wait for a connection; default 5. */
   connectTimeout?: number;
@@ -84,7 +84,7 @@ const API_ROLES: readonly Role[] = ["anon", "authenticated", "service_role"];
 export function createDb(options: DbOptions = {}): Db {
   const url = options.url ?? getConfig().dbUrl;
   const sql = postgres(url, {
-    max: options.max ?? 5,
+    max: options.max ?? getConfig().dbPoolMax,
     connect_timeout: options.connectTimeout ?? 5,
     idle_timeout: options.idleTimeout ?? 30,
     prepare: options.prepare ?? !isTransactionPooler(url),

@@ -8,6 +8,7 @@
  * | `JWT_SECRET` | no* | legacy HS256 secret (custom secrets may not start with `SUPABASE_`) |
  * | `SUPABASE_JWKS` | no* | JSON Web Key Set as JSON text (injected by hosted Supabase) |
  * | `JWKS_URL` | no* | where to fetch the JWKS; default `${SUPABASE_URL}/auth/v1/.well-known/jwks.json` |
+ * | `DB_POOL_MAX` | no | connections of one function instance's pool; default 5 |
  *
  * (*) At least one way to verify tokens must exist: `JWT_SECRET`, `SUPABASE_JWKS`
  * or a JWKS URL.
@@ -29,6 +30,8 @@ export interface Config {
   readonly jwks?: JSONWebKeySet;
   /** `JWKS_URL`, or the project's default JWKS URL when `SUPABASE_URL` is set. */
   readonly jwksUrl?: string;
+  /** `DB_POOL_MAX`: connections of this instance's pool (default 5). */
+  readonly dbPoolMax: number;
 }
 
 /** Thrown when the environment is missing or holds an invalid variable. */
@@ -94,7 +97,8 @@ export function parseConfig(env: EnvSource): Config {
     );
   }
 
-  return { dbUrl, supabaseUrl, jwtSecret, jwks, jwksUrl };
+  const dbPoolMax = readInteger(env, "DB_POOL_MAX", { fallback: 5, min: 1, max: 100 });
+  return { dbUrl, supabaseUrl, jwtSecret, jwks, jwksUrl, dbPoolMax };
 }
 
 let cached: Config | undefined;
@@ -127,6 +131,41 @@ export function getConfig(): Config {
  */
 export function resetConfig(): void {
   cached = undefined;
+}
+
+/** Options of {@linkcode readInteger}. */
+export interface ReadIntegerOptions {
+  /** Value when the variable is not set (or blank). */
+  fallback: number;
+  /** Smallest accepted value; default 0. */
+  min?: number;
+  /** Largest accepted value; default `Number.MAX_SAFE_INTEGER`. */
+  max?: number;
+}
+
+/**
+ * Reads an optional integer variable of a function's own settings, such as
+ * `ATTEMPT_SYNC_RATE_LIMIT`, falling back to a default when it is not set.
+ *
+ * @example
+ * ```ts
+ * readInteger({ ATTEMPT_SYNC_RATE_LIMIT: "50" }, "ATTEMPT_SYNC_RATE_LIMIT", { fallback: 20 }); // 50
+ * readInteger({}, "ATTEMPT_SYNC_RATE_LIMIT", { fallback: 20 }); // 20
+ * ```
+ * @throws {ConfigError} when the variable is set but not an integer within bounds.
+ */
+export function readInteger(env: EnvSource, name: string, options: ReadIntegerOptions): number {
+  const min = options.min ?? 0;
+  const max = options.max ?? Number.MAX_SAFE_INTEGER;
+  const text = readText(env, name);
+  if (text === undefined) return options.fallback;
+  const value = /^-?[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      `Cannot read environment: ${name} must be an integer between ${min} and ${max}`,
+    );
+  }
+  return value;
 }
 
 function readText(env: EnvSource, name: string): string | undefined {

@@ -161,6 +161,28 @@ export function isUser(claims: JwtClaims): claims is UserClaims {
   return claims.role === "authenticated" && typeof claims.sub === "string";
 }
 
+/**
+ * The claims of a signed-in user, or an error: 401 `user_required` for an
+ * anonymous token (sign in first), 403 `user_required` for the service role
+ * (it acts for no user).
+ *
+ * @example
+ * ```ts
+ * const user = requireUser(await authenticate(request));
+ * user.sub; // the user id
+ * ```
+ * @throws {HttpError} 401 or 403 `user_required`.
+ */
+export function requireUser(claims: JwtClaims): UserClaims {
+  if (isUser(claims)) return claims;
+  const anonymous = claims.role === "anon";
+  throw new HttpError(anonymous ? 401 : 403, {
+    code: "user_required",
+    message: `Cannot serve request: it needs a signed-in user, not the ${claims.role} role`,
+    headers: anonymous ? { "www-authenticate": "Bearer" } : undefined,
+  });
+}
+
 const localSets = new WeakMap<JSONWebKeySet, JWTVerifyGetKey>();
 const remoteSets = new Map<string, JWTVerifyGetKey>();
 

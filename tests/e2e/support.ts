@@ -12,14 +12,12 @@ export const apiUrl = process.env.SUPABASE_URL ?? 'http://127.0.0.1:54321';
 export const anonKey = mintToken({ role: 'anon' });
 
 /**
- * A supabase-js client acting as a seeded demo user (or anon without `user`).
- * @example const student = clientFor('student1'); await student.functions.invoke('health', { method: 'GET' });
+ * A supabase-js client acting as a seeded demo user, as the holder of `token`, or as anon.
+ * @example const student = clientFor('student1'); await student.rpc('get_active_session_state');
  */
-export function clientFor(user?: (typeof DEMO_USERS)[number]['key']): SupabaseClient {
+export function clientFor(user?: (typeof DEMO_USERS)[number]['key'], token?: string): SupabaseClient {
   const demo = DEMO_USERS.find((candidate) => candidate.key === user);
-  const accessToken = demo
-    ? mintToken({ role: 'authenticated', sub: demo.id, email: demo.email })
-    : undefined;
+  const accessToken = token ?? (demo ? mintToken({ role: 'authenticated', sub: demo.id, email: demo.email }) : undefined);
   return createClient(apiUrl, anonKey, {
     auth: { persistSession: false, autoRefreshToken: false },
     // Node 20 has no WebSocket of its own; browsers and Node 22+ need no transport.
