@@ -52,4 +52,4 @@ as $$
   from (select question_id from bench.questions order by random() limit p_count) as q;
 $$;
 grant execute on function bench.answer_ops(integer) to authenticated;
-analyze;
+analyze bench.students, bench.questions, auth.users, public.academy_members, public.questions, public.exam_attempts, public.attempt_section_states;

@@ -516,7 +516,8 @@ as $$
 declare
   op jsonb;
   op_index bigint;
-  question public.questions;
+  questions jsonb;
+  question jsonb;
 begin
   if p_ops is null or jsonb_typeof(p_ops) <> 'array' then
     raise exception 'Cannot apply ops: p_ops must be a JSON array of ops'
@@ -526,6 +527,13 @@ begin
     raise exception 'Cannot apply ops: a batch holds at most 200 ops, this one has %', jsonb_array_length(p_ops)
       using errcode = '22023', hint = 'too_many_ops';
   end if;
+  -- The batch's questions in one query: id -> {type, options}.
+  select coalesce(jsonb_object_agg(q.id, jsonb_build_object('type', q.type, 'options', q.options)), '{}'::jsonb)
+  into questions
+  from public.questions as q
+  where q.exam_id = p_attempt.exam_id
+    and q.id in (select private.try_uuid(o ->> 'question_id') from jsonb_array_elements(p_ops) as o
+      where jsonb_typeof(o) = 'object');
   for op, op_index in select o.value, o.ordinality from jsonb_array_elements(p_ops) with ordinality as o loop
     if jsonb_typeof(op) <> 'object' then
       perform private.raise_invalid_op(op_index, null, 'invalid_op', 'an op must be a JSON object');
@@ -541,9 +549,8 @@ begin
     end if;
     case op ->> 'type'
       when 'answer', 'clear_answer', 'flag', 'unflag', 'position' then
-        select * into question from public.questions as q
-        where q.id = private.try_uuid(op ->> 'question_id') and q.exam_id = p_attempt.exam_id;
-        if question.id is null then
+        question := questions -> (private.try_uuid(op ->> 'question_id')::text);
+        if question is null then
           perform private.raise_invalid_op(op_index, op, 'question_not_in_exam',
             'question_id is not a question of this exam');
         end if;
@@ -551,9 +558,10 @@ begin
           and (jsonb_typeof(op -> 'base_version') is distinct from 'number' or (op ->> 'base_version') !~ '^[0-9]{1,9}$') then
           perform private.raise_invalid_op(op_index, op, 'invalid_base_version', 'base_version must be a non-negative integer');
         end if;
-        if op ->> 'type' = 'answer' and not coalesce(private.is_valid_answer(question.type, question.options, op -> 'value'), false) then
+        if op ->> 'type' = 'answer' and not coalesce(private.is_valid_answer(
+          (question ->> 'type')::public.question_type, question -> 'options', op -> 'value'), false) then
           perform private.raise_invalid_op(op_index, op, 'invalid_answer',
-            format('value does not fit a %s question', question.type));
+            format('value does not fit a %s question', question ->> 'type'));
         end if;
       when 'section' then
         if not exists (select 1 from public.exam_sections as s
@@ -589,8 +597,8 @@ $$;
 comment on function private.validate_ops(public.exam_attempts, jsonb) is 'Checks a whole batch before anything is written; the first malformed op refuses it (400).';
 
 create function private.write_answer(
-  p_attempt_id uuid, p_question_id uuid, p_value jsonb, p_client_id text, p_seq bigint, p_op_id uuid,
-  p_source public.answer_history_source
+  p_previous public.attempt_answers, p_attempt_id uuid, p_question_id uuid, p_value jsonb, p_client_id text,
+  p_seq bigint, p_op_id uuid, p_source public.answer_history_source
 ) returns integer
 language plpgsql
 volatile
@@ -598,12 +606,9 @@ security invoker
 set search_path = ''
 as $$
 declare
-  previous public.attempt_answers;
-  next_version integer;
+  previous public.attempt_answers := p_previous;
+  next_version integer := coalesce(p_previous.version, 0) + 1;
 begin
-  select * into previous from public.attempt_answers as aa
-  where aa.attempt_id = p_attempt_id and aa.question_id = p_question_id;
-  next_version := coalesce(previous.version, 0) + 1;
   insert into public.attempt_answers as aa (attempt_id, question_id, value, version, client_id, client_seq)
   values (p_attempt_id, p_question_id, p_value, next_version, p_client_id, p_seq)
   on conflict (attempt_id, question_id) do update
@@ -616,8 +621,8 @@ begin
   return next_version;
 end;
 $$;
-comment on function private.write_answer(uuid, uuid, jsonb, text, bigint, uuid, public.answer_history_source) is
-  'Stores a new value as the next version of an answer, with its history row.';
+comment on function private.write_answer(public.attempt_answers, uuid, uuid, jsonb, text, bigint, uuid, public.answer_history_source) is
+  'Stores a new value as the next version of an answer (p_previous: the current row, locked by the caller, or null), with its history row.';
 
 create function private.keep_losing_value(
   p_attempt_id uuid, p_question_id uuid, p_value jsonb, p_version integer, p_op_id uuid, p_client_id text
@@ -663,8 +668,9 @@ $$;
 comment on function private.op_closed_reason(public.exam_attempts, uuid) is
   'Why a question no longer takes changes (its section''s own time is up, or sequential navigation has moved past it), or null.';
 
-create function private.apply_answer_op(p_attempt public.exam_attempts, p_op jsonb, p_client_id text)
-returns jsonb
+create function private.apply_answer_op(
+  p_attempt public.exam_attempts, p_op jsonb, p_client_id text, p_questions_can_close boolean
+) returns jsonb
 language plpgsql
 volatile
 security invoker
@@ -678,7 +684,7 @@ declare
   seq bigint := (p_op ->> 'seq')::bigint;
   current public.attempt_answers;
   server_version integer;
-  closed_reason text := private.op_closed_reason(p_attempt, op_question_id);
+  closed_reason text := case when p_questions_can_close then private.op_closed_reason(p_attempt, op_question_id) end;
   take_local boolean;
   conflict_id uuid;
   new_version integer;
@@ -701,7 +707,7 @@ begin
   end if;
   -- Not stale: edited from the newest version, or this client wrote the newest version itself.
   if base_version >= server_version or (p_client_id is not null and current.client_id = p_client_id) then
-    new_version := private.write_answer(p_attempt.id, op_question_id, value, p_client_id, seq, op_id, 'save');
+    new_version := private.write_answer(current, p_attempt.id, op_question_id, value, p_client_id, seq, op_id, 'save');
     return result || jsonb_build_object('status', 'applied', 'version', new_version);
   end if;
 
@@ -712,7 +718,7 @@ begin
   end;
   if take_local then
     perform private.keep_losing_value(p_attempt.id, op_question_id, current.value, server_version, op_id, current.client_id);
-    new_version := private.write_answer(p_attempt.id, op_question_id, value, p_client_id, seq, op_id, 'save');
+    new_version := private.write_answer(current, p_attempt.id, op_question_id, value, p_client_id, seq, op_id, 'save');
   else
     perform private.keep_losing_value(p_attempt.id, op_question_id, value, base_version, op_id, p_client_id);
     new_version := server_version;
@@ -731,8 +737,8 @@ begin
     'conflict_id', conflict_id);
 end;
 $$;
-comment on function private.apply_answer_op(public.exam_attempts, jsonb, text) is
-  'Applies an answer or clear_answer op: version check, conflict strategy, and the losing value kept.';
+comment on function private.apply_answer_op(public.exam_attempts, jsonb, text, boolean) is
+  'Applies an answer or clear_answer op: closed questions (when p_questions_can_close), version check, conflict strategy, and the losing value kept.';
 
 create function private.apply_flag_op(p_attempt public.exam_attempts, p_op jsonb, p_client_id text)
 returns jsonb
@@ -866,6 +872,9 @@ declare
   counts jsonb := '{"applied": 0, "duplicate": 0, "conflict": 0, "rejected": 0}'::jsonb;
   checked_writable boolean := false;
   others_must_see boolean := false;
+  questions_can_close boolean;
+  seen jsonb;
+  op_key text;
   outcome public.attempt_ops_outcome;
 begin
   if p_client_id is not null and char_length(p_client_id) not between 1 and 200 then
@@ -874,25 +883,33 @@ begin
   end if;
   attempt := private.lock_own_attempt(p_attempt_id);
   perform private.validate_ops(attempt, p_ops);
+  -- Sequential navigation and sections with their own time limit can close questions.
+  select e.navigation = 'sequential'
+    or exists (select 1 from public.exam_sections as s where s.exam_id = e.id and s.time_limit_seconds is not null)
+  into questions_can_close
+  from public.exams as e where e.id = attempt.exam_id;
+  -- First results of the batch's op ids seen before: op id -> result.
+  select coalesce(jsonb_object_agg(r.op_id, r.result), '{}'::jsonb) into seen
+  from private.applied_ops as r
+  where r.attempt_id = p_attempt_id
+    and r.op_id in (select (o ->> 'op_id')::uuid from jsonb_array_elements(p_ops) as o);
 
   -- Ops with a seq apply in the client's order, whatever order they arrived in.
   for op, op_index in
     select o.value, o.ordinality from jsonb_array_elements(p_ops) with ordinality as o
     order by (o.value ->> 'seq')::bigint nulls last, o.ordinality
   loop
-    select r.result || jsonb_build_object('status', 'duplicate', 'first_status', r.result ->> 'status')
-    into result
-    from private.applied_ops as r
-    where r.attempt_id = p_attempt_id and r.op_id = (op ->> 'op_id')::uuid;
-    if result is null then
+    op_key := (op ->> 'op_id')::uuid::text;
+    result := seen -> op_key || jsonb_build_object('status', 'duplicate', 'first_status', seen -> op_key ->> 'status');
+    if seen -> op_key is null then
       if not checked_writable then
         -- Replayed ops are answered even after the deadline; new ones are refused.
         perform private.assert_attempt_writable(attempt);
         checked_writable := true;
       end if;
       result := case op ->> 'type'
-        when 'answer' then private.apply_answer_op(attempt, op, p_client_id)
-        when 'clear_answer' then private.apply_answer_op(attempt, op, p_client_id)
+        when 'answer' then private.apply_answer_op(attempt, op, p_client_id, questions_can_close)
+        when 'clear_answer' then private.apply_answer_op(attempt, op, p_client_id, questions_can_close)
         when 'flag' then private.apply_flag_op(attempt, op, p_client_id)
         when 'unflag' then private.apply_flag_op(attempt, op, p_client_id)
         when 'position' then private.apply_position_op(attempt, op, p_client_id)
@@ -912,7 +929,7 @@ begin
           select * into attempt from public.exam_attempts as a where a.id = p_attempt_id;
         else null;
       end case;
-      insert into private.applied_ops (attempt_id, op_id, result) values (p_attempt_id, (op ->> 'op_id')::uuid, result);
+      seen := seen || jsonb_build_object(op_key, result);
       others_must_see := others_must_see or op ->> 'type' not in ('timer', 'activity');
       -- Answers whose stored value changed: applied (not superseded) or a conflict the client won.
       if op ->> 'type' in ('answer', 'clear_answer') and not coalesce((result ->> 'superseded')::boolean, false)
@@ -952,6 +969,13 @@ begin
         where aa.attempt_id = p_attempt_id and aa.value is not null)
     ));
   end if;
+
+  -- The first result of every new op, returned again when it is replayed.
+  insert into private.applied_ops (attempt_id, op_id, result)
+  select p_attempt_id, r.key::uuid, r.value
+  from jsonb_each(seen) as r
+  where r.key::uuid in (select (o ->> 'op_id')::uuid from jsonb_array_elements(p_ops) as o)
+  on conflict (attempt_id, op_id) do nothing;
 
   insert into private.sync_batches (attempt_id, academy_id, op_count, applied_count, duplicate_count,
     conflict_count, rejected_count, duration_ms)
@@ -1200,8 +1224,10 @@ begin
         using errcode = '22023', hint = 'invalid_answer';
     end if;
     if chosen <> 'server' then
-      perform private.write_answer(attempt.id, conflict.question_id, value, conflict.client_id, null, conflict.op_id,
-        'resolution');
+      perform private.write_answer(
+        (select aa from public.attempt_answers as aa
+          where aa.attempt_id = attempt.id and aa.question_id = conflict.question_id for update),
+        attempt.id, conflict.question_id, value, conflict.client_id, null, conflict.op_id, 'resolution');
     end if;
     update public.attempt_conflicts as c
     set resolved_at = pg_catalog.now(), resolution = chosen
