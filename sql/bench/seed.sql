@@ -1,5 +1,5 @@
--- Benchmark data (throwaway databases only): one academy, :students students, an exam of
--- 40 single-choice questions, and an open attempt per student. `bench.students` maps a
+-- Benchmark data (throwaway databases only): one academy, a teacher, :students students,
+-- an exam of 40 single-choice questions, and an open attempt per student. `bench.students` maps a
 -- number to a student, their attempt and their JWT claims, for pgbench scripts.
 -- psql -v students=2000 -f sql/bench/seed.sql
 
@@ -23,6 +23,12 @@ from auth.users as u where u.email like '%@bench.test';
 
 insert into public.academy_members (academy_id, user_id, role)
 select '00000000-0000-4000-8000-0000000bec01', s.user_id, 'student' from bench.students as s;
+
+-- The teacher who runs the live session of the benchmark.
+insert into auth.users (id, aud, role, email, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+values ('00000000-0000-4000-8000-0000000bec77', 'authenticated', 'authenticated', 'teacher@bench.test', '{}', '{}', now(), now());
+insert into public.academy_members (academy_id, user_id, role)
+values ('00000000-0000-4000-8000-0000000bec01', '00000000-0000-4000-8000-0000000bec77', 'teacher');
 
 insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds, conflict_strategy)
 values ('00000000-0000-4000-8000-0000000bece1', '00000000-0000-4000-8000-0000000bec01', 'Bench exam', true, 86400, 60, 'merge');

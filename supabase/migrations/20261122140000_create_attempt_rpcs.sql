@@ -204,25 +204,26 @@ comment on function private.is_empty_answer(jsonb) is 'Whether an answer says no
 
 create function private.is_valid_answer(p_type public.question_type, p_options jsonb, p_value jsonb)
 returns boolean
-language sql
+language plpgsql
 immutable
 security invoker
 set search_path = ''
 as $$
-  select case p_type
-    when 'single_choice' then jsonb_typeof(p_value) = 'string'
-      and exists (select 1 from jsonb_array_elements(p_options) as o where o ->> 'id' = p_value #>> '{}')
-    when 'multiple_choice' then jsonb_typeof(p_value) = 'array'
-      and not exists (
-        select 1 from jsonb_array_elements(p_value) as v
-        where jsonb_typeof(v) <> 'string'
-          or not exists (select 1 from jsonb_array_elements(p_options) as o where o ->> 'id' = v #>> '{}'))
+declare
+  option_ids jsonb := jsonb_path_query_array(p_options, '$[*].id');
+begin
+  -- plpgsql rather than sql: its plans are kept per session, which matters once per op.
+  return case p_type
+    when 'single_choice' then jsonb_typeof(p_value) = 'string' and option_ids @> jsonb_build_array(p_value)
+    when 'multiple_choice' then jsonb_typeof(p_value) = 'array' and option_ids @> p_value
+      and not jsonb_path_exists(p_value, '$[*] ? (@.type() != "string")')
       and jsonb_array_length(p_value) = (select count(distinct v) from jsonb_array_elements(p_value) as v)
     when 'true_false' then jsonb_typeof(p_value) = 'boolean'
     when 'numeric' then jsonb_typeof(p_value) = 'number'
     when 'short_text' then jsonb_typeof(p_value) = 'string' and char_length(p_value #>> '{}') <= 1000
     when 'essay' then jsonb_typeof(p_value) = 'string'
   end;
+end;
 $$;
 comment on function private.is_valid_answer(public.question_type, jsonb, jsonb) is
   'Whether a value fits a question: an option id, a list of distinct option ids, true|false, a number, or text.';
@@ -514,10 +515,7 @@ security invoker
 set search_path = ''
 as $$
 declare
-  op jsonb;
-  op_index bigint;
-  questions jsonb;
-  question jsonb;
+  bad record;
 begin
   if p_ops is null or jsonb_typeof(p_ops) <> 'array' then
     raise exception 'Cannot apply ops: p_ops must be a JSON array of ops'
@@ -527,71 +525,55 @@ begin
     raise exception 'Cannot apply ops: a batch holds at most 200 ops, this one has %', jsonb_array_length(p_ops)
       using errcode = '22023', hint = 'too_many_ops';
   end if;
-  -- The batch's questions in one query: id -> {type, options}.
-  select coalesce(jsonb_object_agg(q.id, jsonb_build_object('type', q.type, 'options', q.options)), '{}'::jsonb)
-  into questions
-  from public.questions as q
-  where q.exam_id = p_attempt.exam_id
-    and q.id in (select private.try_uuid(o ->> 'question_id') from jsonb_array_elements(p_ops) as o
-      where jsonb_typeof(o) = 'object');
-  for op, op_index in select o.value, o.ordinality from jsonb_array_elements(p_ops) with ordinality as o loop
-    if jsonb_typeof(op) <> 'object' then
-      perform private.raise_invalid_op(op_index, null, 'invalid_op', 'an op must be a JSON object');
-    end if;
-    if private.try_uuid(op ->> 'op_id') is null then
-      perform private.raise_invalid_op(op_index, op, 'invalid_op_id', 'op_id must be a uuid');
-    end if;
-    if op ? 'seq' and (jsonb_typeof(op -> 'seq') <> 'number' or (op ->> 'seq') !~ '^[0-9]{1,15}$') then
-      perform private.raise_invalid_op(op_index, op, 'invalid_seq', 'seq must be a non-negative integer');
-    end if;
-    if octet_length(op::text) > 10240 then
-      perform private.raise_invalid_op(op_index, op, 'value_too_large', 'an op may hold at most 10 KB');
-    end if;
-    case op ->> 'type'
-      when 'answer', 'clear_answer', 'flag', 'unflag', 'position' then
-        question := questions -> (private.try_uuid(op ->> 'question_id')::text);
-        if question is null then
-          perform private.raise_invalid_op(op_index, op, 'question_not_in_exam',
-            'question_id is not a question of this exam');
-        end if;
-        if op ->> 'type' in ('answer', 'clear_answer')
-          and (jsonb_typeof(op -> 'base_version') is distinct from 'number' or (op ->> 'base_version') !~ '^[0-9]{1,9}$') then
-          perform private.raise_invalid_op(op_index, op, 'invalid_base_version', 'base_version must be a non-negative integer');
-        end if;
-        if op ->> 'type' = 'answer' and not coalesce(private.is_valid_answer(
-          (question ->> 'type')::public.question_type, question -> 'options', op -> 'value'), false) then
-          perform private.raise_invalid_op(op_index, op, 'invalid_answer',
-            format('value does not fit a %s question', question ->> 'type'));
-        end if;
-      when 'section' then
-        if not exists (select 1 from public.exam_sections as s
-          where s.id = private.try_uuid(op ->> 'section_id') and s.exam_id = p_attempt.exam_id) then
-          perform private.raise_invalid_op(op_index, op, 'section_not_in_exam', 'section_id is not a section of this exam');
-        end if;
-        if coalesce(op ->> 'status', '') not in ('in_progress', 'completed') then
-          perform private.raise_invalid_op(op_index, op, 'invalid_section_status', 'status must be in_progress or completed');
-        end if;
-        if op ? 'time_used_ms' and (op ->> 'time_used_ms') !~ '^[0-9]{1,12}$' then
-          perform private.raise_invalid_op(op_index, op, 'invalid_time', 'time_used_ms must be a non-negative integer');
-        end if;
-      when 'timer' then
-        if coalesce(op ->> 'remaining_ms', '') !~ '^[0-9]{1,12}$' then
-          perform private.raise_invalid_op(op_index, op, 'invalid_time', 'remaining_ms must be a non-negative integer');
-        end if;
-      when 'activity' then
-        if coalesce(op ->> 'event', '') not in ('focus_lost', 'focus_gained', 'visibility_hidden', 'visibility_visible',
-          'fullscreen_exited', 'copy', 'paste', 'network_offline', 'network_online') then
-          perform private.raise_invalid_op(op_index, op, 'invalid_activity', 'event is not a known client activity');
-        end if;
-        if op ? 'details' and jsonb_typeof(op -> 'details') <> 'object' then
-          perform private.raise_invalid_op(op_index, op, 'invalid_activity', 'details must be a JSON object');
-        end if;
-      else
-        perform private.raise_invalid_op(op_index, op, 'unknown_op_type',
-          format('type %s is not one of answer, clear_answer, flag, unflag, position, section, timer, activity',
-            coalesce(op ->> 'type', 'null')));
-    end case;
-  end loop;
+  -- One query checks every op; the first problem of the first bad op refuses the batch.
+  select o.ordinality as op_index, o.value as op, checked.problem
+  into bad
+  from jsonb_array_elements(p_ops) with ordinality as o
+  left join lateral (
+    select q.type, q.options from public.questions as q
+    where q.id = private.try_uuid(o.value ->> 'question_id') and q.exam_id = p_attempt.exam_id
+  ) as question on jsonb_typeof(o.value) = 'object'
+  cross join lateral (select case
+    when jsonb_typeof(o.value) <> 'object' then array['invalid_op', 'an op must be a JSON object']
+    when private.try_uuid(o.value ->> 'op_id') is null then array['invalid_op_id', 'op_id must be a uuid']
+    when o.value ? 'seq' and (jsonb_typeof(o.value -> 'seq') <> 'number' or (o.value ->> 'seq') !~ '^[0-9]{1,15}$')
+      then array['invalid_seq', 'seq must be a non-negative integer']
+    when octet_length(o.value::text) > 10240 then array['value_too_large', 'an op may hold at most 10 KB']
+    when coalesce(o.value ->> 'type', '') not in ('answer', 'clear_answer', 'flag', 'unflag', 'position', 'section',
+      'timer', 'activity')
+      then array['unknown_op_type', format(
+        'type %s is not one of answer, clear_answer, flag, unflag, position, section, timer, activity',
+        coalesce(o.value ->> 'type', 'null'))]
+    when o.value ->> 'type' in ('answer', 'clear_answer', 'flag', 'unflag', 'position') and question.type is null
+      then array['question_not_in_exam', 'question_id is not a question of this exam']
+    when o.value ->> 'type' in ('answer', 'clear_answer') and (jsonb_typeof(o.value -> 'base_version') is distinct from 'number'
+      or (o.value ->> 'base_version') !~ '^[0-9]{1,9}$')
+      then array['invalid_base_version', 'base_version must be a non-negative integer']
+    when o.value ->> 'type' = 'answer'
+      and not coalesce(private.is_valid_answer(question.type, question.options, o.value -> 'value'), false)
+      then array['invalid_answer', format('value does not fit a %s question', question.type)]
+    when o.value ->> 'type' = 'section' and not exists (select 1 from public.exam_sections as s
+      where s.id = private.try_uuid(o.value ->> 'section_id') and s.exam_id = p_attempt.exam_id)
+      then array['section_not_in_exam', 'section_id is not a section of this exam']
+    when o.value ->> 'type' = 'section' and coalesce(o.value ->> 'status', '') not in ('in_progress', 'completed')
+      then array['invalid_section_status', 'status must be in_progress or completed']
+    when o.value ->> 'type' = 'section' and o.value ? 'time_used_ms' and (o.value ->> 'time_used_ms') !~ '^[0-9]{1,12}$'
+      then array['invalid_time', 'time_used_ms must be a non-negative integer']
+    when o.value ->> 'type' = 'timer' and coalesce(o.value ->> 'remaining_ms', '') !~ '^[0-9]{1,12}$'
+      then array['invalid_time', 'remaining_ms must be a non-negative integer']
+    when o.value ->> 'type' = 'activity' and coalesce(o.value ->> 'event', '') not in ('focus_lost', 'focus_gained',
+      'visibility_hidden', 'visibility_visible', 'fullscreen_exited', 'copy', 'paste', 'network_offline', 'network_online')
+      then array['invalid_activity', 'event is not a known client activity']
+    when o.value ->> 'type' = 'activity' and o.value ? 'details' and jsonb_typeof(o.value -> 'details') <> 'object'
+      then array['invalid_activity', 'details must be a JSON object']
+  end as problem) as checked
+  where checked.problem is not null
+  order by o.ordinality
+  limit 1;
+  if bad.op_index is not null then
+    perform private.raise_invalid_op(bad.op_index, case when jsonb_typeof(bad.op) = 'object' then bad.op end,
+      bad.problem[1], bad.problem[2]);
+  end if;
 end;
 $$;
 comment on function private.validate_ops(public.exam_attempts, jsonb) is 'Checks a whole batch before anything is written; the first malformed op refuses it (400).';
@@ -854,6 +836,72 @@ $$;
 comment on function private.apply_section_op(public.exam_attempts, jsonb, text) is
   'Enters or completes a section and records the time the client says it used there (it never decreases); a completed section stays completed.';
 
+create function private.apply_answer_batch(p_attempt public.exam_attempts, p_ops jsonb, p_client_id text)
+returns jsonb
+language plpgsql
+volatile
+security invoker
+set search_path = ''
+as $$
+declare
+  results jsonb;
+begin
+  -- The common batch in a few statements: answers to distinct questions, none stale, none
+  -- superseded. Anything else returns null and goes op by op (apply_answer_op), which
+  -- decides every case; the rules below are the subset where both agree.
+  if exists (
+    select 1
+    from jsonb_array_elements(p_ops) as o
+    left join lateral (
+      select * from public.attempt_answers as a
+      where a.attempt_id = p_attempt.id and a.question_id = (o ->> 'question_id')::uuid
+    ) as c on true
+    where (o ->> 'seq' is not null and p_client_id is not null and c.client_id = p_client_id
+        and c.client_seq >= (o ->> 'seq')::bigint)
+      or ((c.version is null or c.value is distinct from case when o ->> 'type' = 'answer' then o -> 'value' end)
+        and (o ->> 'base_version')::integer < coalesce(c.version, 0)
+        and (p_client_id is null or c.client_id is distinct from p_client_id))
+  ) or (select count(distinct (o ->> 'question_id')::uuid) < count(*) from jsonb_array_elements(p_ops) as o) then
+    return null;
+  end if;
+
+  with decided as (
+    select o.ordinality as idx, (o.value ->> 'op_id')::uuid as op_id, (o.value ->> 'question_id')::uuid as question_id,
+      case when o.value ->> 'type' = 'answer' then o.value -> 'value' end as value, (o.value ->> 'seq')::bigint as seq,
+      c.value as old_value, c.version as old_version,
+      c.version is not null and c.value is not distinct from (case when o.value ->> 'type' = 'answer' then o.value -> 'value' end)
+        as unchanged
+    from jsonb_array_elements(p_ops) with ordinality as o
+    left join lateral (
+      select * from public.attempt_answers as a
+      where a.attempt_id = p_attempt.id and a.question_id = (o.value ->> 'question_id')::uuid
+    ) as c on true
+  ),
+  written as (
+    insert into public.attempt_answers as aa (attempt_id, question_id, value, version, client_id, client_seq)
+    select p_attempt.id, d.question_id, d.value, coalesce(d.old_version, 0) + 1, p_client_id, d.seq
+    from decided as d where not d.unchanged
+    on conflict (attempt_id, question_id) do update
+      set value = excluded.value, version = excluded.version, client_id = excluded.client_id,
+          client_seq = excluded.client_seq, updated_at = pg_catalog.now()
+    returning aa.question_id, aa.version
+  ),
+  history as (
+    insert into public.question_attempt_history (attempt_id, question_id, old_value, new_value, old_version,
+      new_version, op_id, client_id, source)
+    select p_attempt.id, d.question_id, d.old_value, d.value, d.old_version, w.version, d.op_id, p_client_id, 'save'
+    from decided as d join written as w on w.question_id = d.question_id
+  )
+  select jsonb_agg(jsonb_build_object('op_id', d.op_id, 'question_id', d.question_id, 'status', 'applied',
+      'version', coalesce(w.version, d.old_version)) order by d.idx)
+  into results
+  from decided as d left join written as w on w.question_id = d.question_id;
+  return results;
+end;
+$$;
+comment on function private.apply_answer_batch(public.exam_attempts, jsonb, text) is
+  'Applies a batch of answer ops set-based when every op is a clean save (distinct questions, not stale, not superseded): the results apply_answer_op would give, in op order; null otherwise.';
+
 create function private.apply_attempt_ops(p_attempt_id uuid, p_ops jsonb, p_client_id text)
 returns public.attempt_ops_outcome
 language plpgsql
@@ -875,6 +923,7 @@ declare
   questions_can_close boolean;
   seen jsonb;
   op_key text;
+  batch_results jsonb;
   outcome public.attempt_ops_outcome;
 begin
   if p_client_id is not null and char_length(p_client_id) not between 1 and 200 then
@@ -894,9 +943,27 @@ begin
   where r.attempt_id = p_attempt_id
     and r.op_id in (select (o ->> 'op_id')::uuid from jsonb_array_elements(p_ops) as o);
 
-  -- Ops with a seq apply in the client's order, whatever order they arrived in.
+  -- The common batch (clean saves of answers, none seen before) is applied set-based.
+  if seen = '{}'::jsonb and not questions_can_close and jsonb_array_length(p_ops) > 0
+    and not exists (select 1 from jsonb_array_elements(p_ops) as o where o ->> 'type' not in ('answer', 'clear_answer'))
+  then
+    perform private.assert_attempt_writable(attempt);
+    checked_writable := true;
+    batch_results := private.apply_answer_batch(attempt, p_ops, p_client_id);
+  end if;
+  if batch_results is not null then
+    select jsonb_object_agg(r.ordinality::text, r.value), jsonb_object_agg(r.value ->> 'op_id', r.value),
+      jsonb_agg(jsonb_build_object('question_id', r.value -> 'question_id', 'version', r.value -> 'version')),
+      jsonb_build_object('applied', count(*), 'duplicate', 0, 'conflict', 0, 'rejected', 0)
+    into results, seen, applied_answers, counts
+    from jsonb_array_elements(batch_results) with ordinality as r;
+    others_must_see := true;
+  end if;
+
+  -- Otherwise op by op. Ops with a seq apply in the client's order, whatever order they arrived in.
   for op, op_index in
     select o.value, o.ordinality from jsonb_array_elements(p_ops) with ordinality as o
+    where batch_results is null
     order by (o.value ->> 'seq')::bigint nulls last, o.ordinality
   loop
     op_key := (op ->> 'op_id')::uuid::text;

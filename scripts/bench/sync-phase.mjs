@@ -1,0 +1,44 @@
+// Phase 2: students saving through attempt-sync while SSE subscribers watch their attempts.
+import { saveAnswers, sleep, watch } from './load.mjs';
+import { latencySummary } from './stats.mjs';
+
+/**
+ * @param {{ apiUrl: string, students: import('./load.mjs').Student[], subscribers: number, seconds: number,
+ *   intervalMs: number, functionsRssKiB: () => number }} options
+ */
+export async function runSyncPhase({ apiUrl, students, subscribers, seconds, intervalMs, functionsRssKiB }) {
+  const abort = new AbortController();
+  const sentAt = new Map(); // student n -> send time of their batch in flight
+  const deliveryMs = [];
+  const watched = students.slice(0, subscribers);
+  const idleRss = functionsRssKiB();
+  await watch(
+    watched.map((s) => `${apiUrl}/functions/v1/attempt-events?topic=attempt:${s.attemptId}&access_token=${s.token}`),
+    abort.signal,
+    (index, event, at) => {
+      const sent = sentAt.get(watched[index].n);
+      if (event.event !== 'ops_applied' || sent === undefined) return;
+      sentAt.delete(watched[index].n);
+      deliveryMs.push(at - sent);
+    },
+  );
+  await sleep(2000);
+  const streamsRss = functionsRssKiB();
+  const watchedIds = new Set(watched.map((s) => s.n));
+  const saves = await saveAnswers({
+    apiUrl, students, seconds, intervalMs,
+    onSent: (student, at) => watchedIds.has(student.n) && sentAt.set(student.n, at),
+  });
+  await sleep(500);
+  abort.abort();
+  return {
+    batchesPerSecond: Math.round((saves.batches / saves.elapsedSeconds) * 10) / 10,
+    latencyMs: latencySummary(saves.latencyMs),
+    errors: saves.errors,
+    errorCodes: saves.errorCodes,
+    sseSubscribers: subscribers,
+    saveToSseDeliveryMs: latencySummary(deliveryMs),
+    functionsMemoryPerStreamKiB: Math.round(((streamsRss - idleRss) / Math.max(1, subscribers)) * 10) / 10,
+    functionsRssKiB: { idle: idleRss, withStreams: streamsRss },
+  };
+}
