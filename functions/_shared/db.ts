@@ -14,7 +14,7 @@ import type { JwtClaims, Role } from "./jwt.ts";
 /** A connection pool (the owner connection of `SUPABASE_DB_URL`). */
 export type Sql = postgres.Sql;
 /** The `sql` of one transaction. */
-export type TransactionSql = postgres.TransactionSql;
+export type TransactionSql = postgres.ReservedSql;
 /** Work done inside a transaction. */
 export type Work<T> = (sql: TransactionSql) => Promise<T>;
 
@@ -108,7 +108,7 @@ export function createDb(options: DbOptions = {}): Db {
   ): Promise<T> {
     try {
       const settings = await settingsOf(role);
-      return await (sql.begin(readOnly ? "read only" : "read write", async (tx) => {
+      return await transaction(readOnly, async (tx) => {
         await tx`
           select
             set_config('search_path', ${SEARCH_PATH}, true),
@@ -127,7 +127,7 @@ export function createDb(options: DbOptions = {}): Db {
             )
         `;
         return await work(tx);
-      }) as Promise<T>);
+      });
     } catch (error) {
       throw tagErrorRole(error, role);
     }
@@ -155,7 +155,27 @@ export function createDb(options: DbOptions = {}): Db {
   }
 
   function withOwner<T>(work: Work<T>, options: TransactionOptions = {}): Promise<T> {
-    return sql.begin(options.readOnly ? "read only" : "read write", work) as Promise<T>;
+    return transaction(options.readOnly ?? false, work);
+  }
+
+  /**
+   * One transaction on a reserved connection. Not `sql.begin()`: under write
+   * backpressure npm:postgres 3.4 can lose track of the connection a `begin`
+   * went to and fail with UNSAFE_TRANSACTION (seen in the benchmark).
+   */
+  async function transaction<T>(readOnly: boolean, work: Work<T>): Promise<T> {
+    const reserved = await sql.reserve();
+    try {
+      await reserved.unsafe(readOnly ? "begin read only" : "begin read write");
+      const result = await work(reserved);
+      await reserved.unsafe("commit");
+      return result;
+    } catch (error) {
+      await reserved.unsafe("rollback").catch(() => {});
+      throw error;
+    } finally {
+      reserved.release();
+    }
   }
 
   function close(options: { timeout?: number } = {}): Promise<void> {

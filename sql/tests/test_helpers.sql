@@ -113,6 +113,25 @@ as $$
 $$;
 comment on function tests.act_as_owner() is 'Back to the connecting role (postgres), as migrations and cron run.';
 
+create function tests.error_of(p_sql text) returns text
+language plpgsql
+set search_path = ''
+as $$
+declare
+  state text;
+  message text;
+  hint text;
+begin
+  execute p_sql;
+  return 'no error';
+exception when others then
+  get stacked diagnostics state = returned_sqlstate, message = message_text, hint = pg_exception_hint;
+  return concat_ws(' ', state, case when state = 'PGRST' then message::jsonb ->> 'code' else nullif(hint, '') end);
+end;
+$$;
+comment on function tests.error_of(text) is
+  'The SQLSTATE and stable code of the error a statement raises (''22023 unknown_op_type'', ''PGRST attempt_expired''), or ''no error''.';
+
 -- pgTAP's own functions call each other unqualified, so its schema is on the path.
 create function tests.rls_enabled(testing_schema text) returns text
 language sql

@@ -74,25 +74,6 @@ insert into public.questions (id, exam_id, section_id, position, type, prompt)
 values ('40000000-0000-4000-8000-000000000020', '20000000-0000-4000-8000-000000000002',
   '30000000-0000-4000-8000-000000000020', 0, 'true_false', 'Elsewhere?');
 
--- Test-local helper, gone with the transaction: the SQLSTATE and stable code of the error a
--- statement raises ('22023 unknown_op_type', 'PGRST attempt_expired'), or 'no error'.
-create function pg_temp.error_of(p_sql text) returns text
-language plpgsql
-set search_path = ''
-as $$
-declare
-  state text;
-  message text;
-  hint text;
-begin
-  execute p_sql;
-  return 'no error';
-exception when others then
-  get stacked diagnostics state = returned_sqlstate, message = message_text, hint = pg_exception_hint;
-  return concat_ws(' ', state, case when state = 'PGRST' then message::jsonb ->> 'code' else nullif(hint, '') end);
-end;
-$$;
-grant execute on function pg_temp.error_of(text) to anon, authenticated, service_role;
 
 -- Everything a batch may change in Sue's attempt, to compare before and after.
 create function pg_temp.attempt_snapshot() returns jsonb
@@ -377,7 +358,7 @@ select is(
 select set_config('test.before', pg_temp.attempt_snapshot()::text, true);
 
 select is(
-  pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+  tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
     '[{"op_id": "50000000-0000-4000-8000-000000000101", "type": "erase", "question_id": "40000000-0000-4000-8000-000000000001"}]', 'laptop') $$),
   '22023 unknown_op_type',
   'A batch with an op of unknown type is refused with unknown_op_type'
@@ -393,21 +374,21 @@ select throws_like(
 );
 
 select is(
-  pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+  tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
     '[{"op_id": "not-a-uuid", "type": "flag", "question_id": "40000000-0000-4000-8000-000000000001"}]', 'laptop') $$),
   '22023 invalid_op_id',
   'A batch with an op_id that is not a uuid is refused with invalid_op_id'
 );
 
 select is(
-  pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+  tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
     '[{"op_id": "50000000-0000-4000-8000-000000000103", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000020", "value": true, "base_version": 0}]', 'laptop') $$),
   '22023 question_not_in_exam',
   'A batch answering a question of another exam is refused with question_not_in_exam'
 );
 
 select is(
-  pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+  tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
     jsonb_build_array(jsonb_build_object('op_id', '50000000-0000-4000-8000-000000000104', 'type', 'answer',
       'question_id', '40000000-0000-4000-8000-000000000007', 'value', repeat('x', 10300), 'base_version', 0)), 'laptop') $$),
   '22023 value_too_large',
@@ -415,7 +396,7 @@ select is(
 );
 
 select is(
-  pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+  tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
     (select jsonb_agg(jsonb_build_object('op_id', gen_random_uuid(), 'type', 'flag',
       'question_id', '40000000-0000-4000-8000-000000000001')) from generate_series(1, 201)), 'laptop') $$),
   '22023 too_many_ops',
@@ -423,14 +404,14 @@ select is(
 );
 
 select is(
-  pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+  tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
     '[{"op_id": "50000000-0000-4000-8000-000000000105", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000001", "value": "a", "base_version": -1}]', 'laptop') $$),
   '22023 invalid_base_version',
   'A batch with a negative base_version is refused with invalid_base_version'
 );
 
 select is(
-  pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+  tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
     '[{"op_id": "50000000-0000-4000-8000-000000000106", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000001", "value": "a"}]', 'laptop') $$),
   '22023 invalid_base_version',
   'A batch with an answer without base_version is refused with invalid_base_version'
@@ -438,15 +419,15 @@ select is(
 
 select is(
   array[
-    pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+    tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
       '[{"op_id": "50000000-0000-4000-8000-000000000107", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000001", "value": "z", "base_version": 2}]', 'laptop') $$),
-    pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+    tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
       '[{"op_id": "50000000-0000-4000-8000-000000000108", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000002", "value": ["a", "a"], "base_version": 1}]', 'laptop') $$),
-    pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+    tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
       '[{"op_id": "50000000-0000-4000-8000-000000000109", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000003", "value": "true", "base_version": 2}]', 'laptop') $$),
-    pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+    tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
       '[{"op_id": "50000000-0000-4000-8000-000000000110", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000004", "value": "9.81", "base_version": 3}]', 'laptop') $$),
-    pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+    tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
       '[{"op_id": "50000000-0000-4000-8000-000000000111", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000005", "value": 42, "base_version": 1}]', 'laptop') $$)
   ],
   array['22023 invalid_answer', '22023 invalid_answer', '22023 invalid_answer', '22023 invalid_answer', '22023 invalid_answer'],
@@ -454,7 +435,7 @@ select is(
 );
 
 select is(
-  pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+  tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
     '{"op_id": "50000000-0000-4000-8000-000000000112", "type": "flag"}', 'laptop') $$),
   '22023 invalid_batch',
   'A batch that is not an array is refused with invalid_batch'
@@ -462,13 +443,13 @@ select is(
 
 select is(
   array[
-    pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+    tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
       '[{"op_id": "50000000-0000-4000-8000-000000000114", "type": "section", "section_id": "30000000-0000-4000-8000-000000000002", "status": "skipped"}]', 'laptop') $$),
-    pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+    tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
       '[{"op_id": "50000000-0000-4000-8000-000000000115", "type": "activity", "event": "teleported"}]', 'laptop') $$),
-    pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+    tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
       '[{"op_id": "50000000-0000-4000-8000-000000000116", "seq": -4, "type": "flag", "question_id": "40000000-0000-4000-8000-000000000001"}]', 'laptop') $$),
-    pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid, '[]', repeat('c', 201)) $$)
+    tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid, '[]', repeat('c', 201)) $$)
   ],
   array['22023 invalid_section_status', '22023 invalid_activity', '22023 invalid_seq', '22023 invalid_client_id'],
   'A bad section status, an unknown activity, a negative seq and an over-long client id are each refused with their code'
@@ -481,7 +462,7 @@ select is(
 );
 
 select is(
-  pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+  tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
     '[{"op_id": "50000000-0000-4000-8000-000000000113", "type": "timer"}]', 'laptop') $$),
   '22023 invalid_time',
   'A timer op without remaining_ms is refused with invalid_time'
@@ -496,14 +477,14 @@ select set_config('test.before', pg_temp.attempt_snapshot()::text, true);
 select tests.authenticate_as('sam');
 
 select is(
-  pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+  tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
     '[{"op_id": "50000000-0000-4000-8000-000000000201", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000001", "value": "a", "base_version": 2}]') $$),
   'PGRST attempt_not_found',
   'Another student cannot write to Sue''s attempt: it is not found'
 );
 
 select is(
-  pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid, current_setting('test.batch')::jsonb) $$),
+  tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid, current_setting('test.batch')::jsonb) $$),
   'PGRST attempt_not_found',
   'Another student cannot even replay Sue''s ops to read their results'
 );
@@ -515,7 +496,7 @@ select is(
 select tests.authenticate_as('tom');
 
 select is(
-  pg_temp.error_of($$ select public.update_flagged_questions(current_setting('test.attempt')::uuid,
+  tests.error_of($$ select public.update_flagged_questions(current_setting('test.attempt')::uuid,
     '40000000-0000-4000-8000-000000000003', true) $$),
   'PGRST attempt_not_found',
   'A teacher of the academy reads Sue''s attempt but cannot write to it'
@@ -524,7 +505,7 @@ select is(
 select tests.authenticate_as('will');
 
 select is(
-  pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+  tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
     '[{"op_id": "50000000-0000-4000-8000-000000000202", "type": "flag", "question_id": "40000000-0000-4000-8000-000000000001"}]') $$),
   'PGRST attempt_not_found',
   'A teacher of another academy cannot write to Sue''s attempt'

@@ -83,25 +83,6 @@ from (values
   ('40000000-0000-4000-8000-000000000033', '20000000-0000-4000-8000-000000000003', '30000000-0000-4000-8000-000000000030', 2)
 ) as q (id, exam_id, section_id, position);
 
--- Test-local helper, gone with the transaction: the SQLSTATE and stable code of the error a
--- statement raises ('22023 unknown_op_type', 'PGRST attempt_expired'), or 'no error'.
-create function pg_temp.error_of(p_sql text) returns text
-language plpgsql
-set search_path = ''
-as $$
-declare
-  state text;
-  message text;
-  hint text;
-begin
-  execute p_sql;
-  return 'no error';
-exception when others then
-  get stacked diagnostics state = returned_sqlstate, message = message_text, hint = pg_exception_hint;
-  return concat_ws(' ', state, case when state = 'PGRST' then message::jsonb ->> 'code' else nullif(hint, '') end);
-end;
-$$;
-grant execute on function pg_temp.error_of(text) to anon, authenticated, service_role;
 
 -- ==========================================================================================
 -- Student (Sue): merge (the fixture exam's strategy)
@@ -320,7 +301,7 @@ select set_config('test.conflicts', (
 select tests.authenticate_as('sam');
 
 select is(
-  pg_temp.error_of($$ select public.batch_resolve_attempt_conflicts(jsonb_build_array(jsonb_build_object(
+  tests.error_of($$ select public.batch_resolve_attempt_conflicts(jsonb_build_array(jsonb_build_object(
     'conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000031', 'resolution', 'local'))) $$),
   'PGRST attempt_not_found',
   'Another student cannot settle Sue''s conflict'
@@ -340,7 +321,7 @@ select is(
 );
 
 select is(
-  pg_temp.error_of($$ select public.batch_resolve_attempt_conflicts(jsonb_build_array(jsonb_build_object(
+  tests.error_of($$ select public.batch_resolve_attempt_conflicts(jsonb_build_array(jsonb_build_object(
     'conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000031', 'resolution', 'server'))) $$),
   'PGRST attempt_not_found',
   'A teacher cannot settle a student''s conflict for them'
@@ -368,7 +349,7 @@ select throws_ok(
 select tests.authenticate_as('sue');
 
 select is(
-  pg_temp.error_of($$ select public.batch_resolve_attempt_conflicts(jsonb_build_array(
+  tests.error_of($$ select public.batch_resolve_attempt_conflicts(jsonb_build_array(
     jsonb_build_object('conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000031', 'resolution', 'local'),
     jsonb_build_object('conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000033', 'resolution', 'custom', 'value', 'z'))) $$),
   '22023 invalid_answer',
@@ -376,7 +357,7 @@ select is(
 );
 
 select is(
-  pg_temp.error_of($$ select public.batch_resolve_attempt_conflicts(jsonb_build_array(
+  tests.error_of($$ select public.batch_resolve_attempt_conflicts(jsonb_build_array(
     jsonb_build_object('conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000031', 'resolution', 'mine'))) $$),
   '22023 invalid_resolution',
   'A resolution other than server, local or custom is refused'
@@ -449,7 +430,7 @@ select is(
 );
 
 select is(
-  pg_temp.error_of($$ select public.batch_resolve_attempt_conflicts(jsonb_build_array(jsonb_build_object(
+  tests.error_of($$ select public.batch_resolve_attempt_conflicts(jsonb_build_array(jsonb_build_object(
     'conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000031', 'resolution', 'server'))) $$),
   'PGRST conflict_not_found',
   'A settled conflict cannot be settled again'

@@ -88,25 +88,6 @@ values
 insert into private.question_keys (question_id, correct)
 values ('40000000-0000-4000-8000-000000000021', 'true'), ('40000000-0000-4000-8000-000000000031', 'true');
 
--- Test-local helper, gone with the transaction: the SQLSTATE and stable code of the error a
--- statement raises ('22023 unknown_op_type', 'PGRST attempt_expired'), or 'no error'.
-create function pg_temp.error_of(p_sql text) returns text
-language plpgsql
-set search_path = ''
-as $$
-declare
-  state text;
-  message text;
-  hint text;
-begin
-  execute p_sql;
-  return 'no error';
-exception when others then
-  get stacked diagnostics state = returned_sqlstate, message = message_text, hint = pg_exception_hint;
-  return concat_ws(' ', state, case when state = 'PGRST' then message::jsonb ->> 'code' else nullif(hint, '') end);
-end;
-$$;
-grant execute on function pg_temp.error_of(text) to anon, authenticated, service_role;
 
 -- Sam starts two attempts: one whose time is not up, one he submits too late.
 select tests.authenticate_as('sam');
@@ -217,7 +198,7 @@ where id in (current_setting('test.auto')::uuid, current_setting('test.grace')::
 select tests.authenticate_as('sue');
 
 select is(
-  pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.auto')::uuid,
+  tests.error_of($$ select public.apply_attempt_ops(current_setting('test.auto')::uuid,
     '[{"op_id": "50000000-0000-4000-8000-000000000003", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000004", "value": 9.8, "base_version": 0}]',
     'laptop') $$),
   'PGRST attempt_expired',
@@ -225,7 +206,7 @@ select is(
 );
 
 select is(
-  pg_temp.error_of($$ select public.update_flagged_questions(current_setting('test.auto')::uuid,
+  tests.error_of($$ select public.update_flagged_questions(current_setting('test.auto')::uuid,
     '40000000-0000-4000-8000-000000000004', true) $$),
   'PGRST attempt_expired',
   'After the deadline plus grace a flag is refused as attempt_expired too'
@@ -245,7 +226,7 @@ select results_eq(
 );
 
 select is(
-  pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.auto')::uuid, '[
+  tests.error_of($$ select public.apply_attempt_ops(current_setting('test.auto')::uuid, '[
       {"op_id": "50000000-0000-4000-8000-000000000001", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000001", "value": "b", "base_version": 0},
       {"op_id": "50000000-0000-4000-8000-000000000004", "type": "flag", "question_id": "40000000-0000-4000-8000-000000000001"}
     ]', 'laptop') $$),
@@ -322,7 +303,7 @@ select is(private.expire_overdue_attempts(), 0, 'Running the job again changes n
 select tests.authenticate_as('sue');
 
 select is(
-  pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.auto')::uuid,
+  tests.error_of($$ select public.apply_attempt_ops(current_setting('test.auto')::uuid,
     '[{"op_id": "50000000-0000-4000-8000-000000000005", "type": "flag", "question_id": "40000000-0000-4000-8000-000000000001"}]', 'laptop') $$),
   'PGRST attempt_closed',
   'A new save to an expired attempt is refused as attempt_closed'

@@ -64,25 +64,6 @@ values
   ('40000000-0000-4000-8000-000000000005', null, null, '{Photosynthesis}', false),
   ('40000000-0000-4000-8000-000000000006', null, null, '{NaCl}', true);
 
--- Test-local helper, gone with the transaction: the SQLSTATE and stable code of the error a
--- statement raises ('22023 unknown_op_type', 'PGRST attempt_expired'), or 'no error'.
-create function pg_temp.error_of(p_sql text) returns text
-language plpgsql
-set search_path = ''
-as $$
-declare
-  state text;
-  message text;
-  hint text;
-begin
-  execute p_sql;
-  return 'no error';
-exception when others then
-  get stacked diagnostics state = returned_sqlstate, message = message_text, hint = pg_exception_hint;
-  return concat_ws(' ', state, case when state = 'PGRST' then message::jsonb ->> 'code' else nullif(hint, '') end);
-end;
-$$;
-grant execute on function pg_temp.error_of(text) to anon, authenticated, service_role;
 
 -- Sue answers everything right except the case-sensitive formula, and writes an essay.
 select tests.authenticate_as('sue');
@@ -114,7 +95,7 @@ select public.apply_attempt_ops(current_setting('test.sam')::uuid, '[
 -- ==========================================================================================
 
 select is(
-  pg_temp.error_of($$ select public.submit_attempt(current_setting('test.sue')::uuid) $$),
+  tests.error_of($$ select public.submit_attempt(current_setting('test.sue')::uuid) $$),
   'PGRST attempt_not_found',
   'Another student cannot submit Sue''s attempt'
 );
@@ -122,7 +103,7 @@ select is(
 select tests.authenticate_as('tom');
 
 select is(
-  pg_temp.error_of($$ select public.submit_attempt(current_setting('test.sue')::uuid) $$),
+  tests.error_of($$ select public.submit_attempt(current_setting('test.sue')::uuid) $$),
   'PGRST attempt_not_found',
   'A teacher cannot submit a student''s attempt for them'
 );
@@ -130,7 +111,7 @@ select is(
 select tests.authenticate_as('will');
 
 select is(
-  pg_temp.error_of($$ select public.submit_attempt(current_setting('test.sue')::uuid) $$),
+  tests.error_of($$ select public.submit_attempt(current_setting('test.sue')::uuid) $$),
   'PGRST attempt_not_found',
   'A teacher of another academy cannot submit Sue''s attempt'
 );
@@ -267,7 +248,7 @@ select results_eq(
 );
 
 select is(
-  pg_temp.error_of($$ select public.apply_attempt_ops(current_setting('test.sue')::uuid,
+  tests.error_of($$ select public.apply_attempt_ops(current_setting('test.sue')::uuid,
     '[{"op_id": "50000000-0000-4000-8000-000000000008", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000006", "value": "NaCl", "base_version": 1}]', 'laptop') $$),
   'PGRST attempt_closed',
   'A submitted attempt takes no more answers'

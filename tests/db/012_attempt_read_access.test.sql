@@ -72,25 +72,6 @@ values ('10000000-0000-4000-8000-000000000002', tests.get_supabase_uid('wes'), '
 -- The exam keeps stale saves open as conflicts.
 update public.exams set conflict_strategy = 'server' where id = '20000000-0000-4000-8000-000000000001';
 
--- Test-local helper, gone with the transaction: the SQLSTATE and stable code of the error a
--- statement raises ('22023 unknown_op_type', 'PGRST attempt_expired'), or 'no error'.
-create function pg_temp.error_of(p_sql text) returns text
-language plpgsql
-set search_path = ''
-as $$
-declare
-  state text;
-  message text;
-  hint text;
-begin
-  execute p_sql;
-  return 'no error';
-exception when others then
-  get stacked diagnostics state = returned_sqlstate, message = message_text, hint = pg_exception_hint;
-  return concat_ws(' ', state, case when state = 'PGRST' then message::jsonb ->> 'code' else nullif(hint, '') end);
-end;
-$$;
-grant execute on function pg_temp.error_of(text) to anon, authenticated, service_role;
 
 -- How many rows of Sue's attempt the caller reads in each attempt table (RLS applies).
 create function pg_temp.visible_rows() returns jsonb
@@ -249,13 +230,13 @@ select is_empty(
 );
 
 select is(
-  pg_temp.error_of($$ select public.get_attempt_sync_status(current_setting('test.sue')::uuid) $$),
+  tests.error_of($$ select public.get_attempt_sync_status(current_setting('test.sue')::uuid) $$),
   'PGRST attempt_not_found',
   'Another student cannot read Sue''s sync status'
 );
 
 select is(
-  pg_temp.error_of($$ select public.update_attempt_heartbeat(current_setting('test.sue')::uuid, 'spy') $$),
+  tests.error_of($$ select public.update_attempt_heartbeat(current_setting('test.sue')::uuid, 'spy') $$),
   'PGRST attempt_not_found',
   'Another student cannot join Sue''s attempt as a device'
 );
@@ -339,7 +320,7 @@ select is(pg_temp.visible_rows(), current_setting('test.none')::jsonb,
   'A teacher of another academy reads no row of Sue''s attempt');
 
 select is(
-  pg_temp.error_of($$ select public.get_attempt_state(current_setting('test.sue')::uuid) $$),
+  tests.error_of($$ select public.get_attempt_state(current_setting('test.sue')::uuid) $$),
   'PGRST attempt_not_found',
   'A teacher of another academy cannot read Sue''s attempt state'
 );

@@ -46,30 +46,6 @@ values
   ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000002',
    '30000000-0000-4000-8000-000000000002', 0, 'true_false', 'Water is wet.');
 
--- Test-local helper, gone with the transaction: the SQLSTATE of the error a statement
--- raises with its stable code ('22023 invalid_settings'), for HTTP errors the status too
--- ('PGRST 404 session_not_found'), or 'no error'.
-create function pg_temp.error_of(p_sql text) returns text
-language plpgsql
-set search_path = ''
-as $$
-declare
-  state text;
-  message text;
-  detail text;
-  hint text;
-begin
-  execute p_sql;
-  return 'no error';
-exception when others then
-  get stacked diagnostics state = returned_sqlstate, message = message_text, detail = pg_exception_detail,
-    hint = pg_exception_hint;
-  return concat_ws(' ', state,
-    case when state = 'PGRST' then concat_ws(' ', detail::jsonb ->> 'status', message::jsonb ->> 'code')
-      else nullif(hint, '') end);
-end;
-$$;
-grant execute on function pg_temp.error_of(text) to anon, authenticated, service_role;
 
 -- ==========================================================================================
 -- Teacher who runs the session (Tom)
@@ -111,48 +87,48 @@ select results_eq(
 );
 
 select is(
-  pg_temp.error_of($$ select public.create_exam_session('20000000-0000-4000-8000-000000000001', null, null, null,
+  tests.error_of($$ select public.create_exam_session('20000000-0000-4000-8000-000000000001', null, null, null,
     '{"late_join_allowed": true, "proctored": true}') $$),
   '22023 invalid_settings',
   'A teacher cannot create a session with an unknown setting'
 );
 
 select is(
-  pg_temp.error_of($$ select public.create_exam_session('20000000-0000-4000-8000-000000000001', null, null, null,
+  tests.error_of($$ select public.create_exam_session('20000000-0000-4000-8000-000000000001', null, null, null,
     '{"late_join_allowed": "yes"}') $$),
   '22023 invalid_settings',
   'A teacher cannot create a session whose late_join_allowed is not a boolean'
 );
 
 select is(
-  pg_temp.error_of($$ select public.create_exam_session('20000000-0000-4000-8000-000000000001', null, null, null,
+  tests.error_of($$ select public.create_exam_session('20000000-0000-4000-8000-000000000001', null, null, null,
     '{"mode": "cramming"}') $$),
   '22023 invalid_settings',
   'A teacher cannot create a session in an unknown mode'
 );
 
 select is(
-  pg_temp.error_of($$ select public.create_exam_session('20000000-0000-4000-8000-000000000001', null, null, null,
+  tests.error_of($$ select public.create_exam_session('20000000-0000-4000-8000-000000000001', null, null, null,
     '["late_join_allowed"]') $$),
   '22023 invalid_settings',
   'A teacher cannot create a session whose settings are not a JSON object'
 );
 
 select is(
-  pg_temp.error_of($$ select public.create_exam_session('20000000-0000-4000-8000-000000000001', null, 30) $$),
+  tests.error_of($$ select public.create_exam_session('20000000-0000-4000-8000-000000000001', null, 30) $$),
   '22023 invalid_duration',
   'A teacher cannot create a session shorter than a minute'
 );
 
 select is(
-  pg_temp.error_of($$ select public.create_exam_session('20000000-0000-4000-8000-000000000002') $$),
-  'PGRST 404 exam_not_found',
+  tests.error_of($$ select public.create_exam_session('20000000-0000-4000-8000-000000000002') $$),
+  'PGRST exam_not_found',
   'A teacher cannot create a session of another academy''s exam: it is not found'
 );
 
 select is(
-  pg_temp.error_of($$ select public.create_exam_session(gen_random_uuid()) $$),
-  'PGRST 404 exam_not_found',
+  tests.error_of($$ select public.create_exam_session(gen_random_uuid()) $$),
+  'PGRST exam_not_found',
   'A teacher cannot create a session of an exam that does not exist'
 );
 
@@ -187,14 +163,14 @@ select lives_ok(
 );
 
 select is(
-  pg_temp.error_of($$ select public.add_session_teacher(current_setting('test.session')::uuid,
+  tests.error_of($$ select public.add_session_teacher(current_setting('test.session')::uuid,
     tests.get_supabase_uid('sue')) $$),
   '22023 not_a_teacher',
   'A teacher cannot make a student a co-teacher'
 );
 
 select is(
-  pg_temp.error_of($$ select public.add_session_teacher(current_setting('test.session')::uuid,
+  tests.error_of($$ select public.add_session_teacher(current_setting('test.session')::uuid,
     tests.get_supabase_uid('will')) $$),
   '22023 not_a_teacher',
   'A teacher cannot make a teacher of another academy a co-teacher'
@@ -248,8 +224,8 @@ select is(
 );
 
 select is(
-  pg_temp.error_of($$ select public.rotate_session_join_code(current_setting('test.period4')::uuid) $$),
-  'PGRST 409 session_ended',
+  tests.error_of($$ select public.rotate_session_join_code(current_setting('test.period4')::uuid) $$),
+  'PGRST session_ended',
   'A teacher cannot rotate the code of an ended session'
 );
 
@@ -269,8 +245,8 @@ select isnt(
 );
 
 select is(
-  pg_temp.error_of($$ select public.rotate_session_join_code(current_setting('test.period5')::uuid) $$),
-  'PGRST 404 session_not_found',
+  tests.error_of($$ select public.rotate_session_join_code(current_setting('test.period5')::uuid) $$),
+  'PGRST session_not_found',
   'A co-teacher of one session cannot run another session of the same teacher'
 );
 
@@ -287,15 +263,15 @@ select is(
 );
 
 select is(
-  pg_temp.error_of($$ select public.rotate_session_join_code(current_setting('test.session')::uuid) $$),
-  'PGRST 404 session_not_found',
+  tests.error_of($$ select public.rotate_session_join_code(current_setting('test.session')::uuid) $$),
+  'PGRST session_not_found',
   'Another teacher of the academy cannot rotate the code of a session they do not run: it is not found'
 );
 
 select is(
-  pg_temp.error_of($$ select public.add_session_teacher(current_setting('test.session')::uuid,
+  tests.error_of($$ select public.add_session_teacher(current_setting('test.session')::uuid,
     tests.get_supabase_uid('tia')) $$),
-  'PGRST 404 session_not_found',
+  'PGRST session_not_found',
   'Another teacher of the academy cannot make themselves co-teacher of a session'
 );
 
@@ -339,21 +315,21 @@ select lives_ok(
 select tests.authenticate_as('sue');
 
 select is(
-  pg_temp.error_of($$ select public.create_exam_session('20000000-0000-4000-8000-000000000001') $$),
-  'PGRST 404 exam_not_found',
+  tests.error_of($$ select public.create_exam_session('20000000-0000-4000-8000-000000000001') $$),
+  'PGRST exam_not_found',
   'A student cannot create a session of their academy''s exam: it is not found'
 );
 
 select is(
-  pg_temp.error_of($$ select public.rotate_session_join_code(current_setting('test.session')::uuid) $$),
-  'PGRST 404 session_not_found',
+  tests.error_of($$ select public.rotate_session_join_code(current_setting('test.session')::uuid) $$),
+  'PGRST session_not_found',
   'A student cannot rotate a session''s join code'
 );
 
 select is(
-  pg_temp.error_of($$ select public.add_session_teacher(current_setting('test.session')::uuid,
+  tests.error_of($$ select public.add_session_teacher(current_setting('test.session')::uuid,
     tests.get_supabase_uid('sue')) $$),
-  'PGRST 404 session_not_found',
+  'PGRST session_not_found',
   'A student cannot make themselves co-teacher of a session'
 );
 
@@ -364,21 +340,21 @@ select is(
 select tests.authenticate_as('will');
 
 select is(
-  pg_temp.error_of($$ select public.create_exam_session('20000000-0000-4000-8000-000000000001') $$),
-  'PGRST 404 exam_not_found',
+  tests.error_of($$ select public.create_exam_session('20000000-0000-4000-8000-000000000001') $$),
+  'PGRST exam_not_found',
   'A teacher of another academy cannot create a session of East''s exam: it is not found'
 );
 
 select is(
-  pg_temp.error_of($$ select public.rotate_session_join_code(current_setting('test.session')::uuid) $$),
-  'PGRST 404 session_not_found',
+  tests.error_of($$ select public.rotate_session_join_code(current_setting('test.session')::uuid) $$),
+  'PGRST session_not_found',
   'A teacher of another academy cannot rotate the code of East''s session'
 );
 
 select is(
-  pg_temp.error_of($$ select public.add_session_teacher(current_setting('test.session')::uuid,
+  tests.error_of($$ select public.add_session_teacher(current_setting('test.session')::uuid,
     tests.get_supabase_uid('will')) $$),
-  'PGRST 404 session_not_found',
+  'PGRST session_not_found',
   'A teacher of another academy cannot make themselves co-teacher of East''s session'
 );
 

@@ -53,30 +53,6 @@ values
   ('40000000-0000-4000-8000-000000000002', 'true'),
   ('40000000-0000-4000-8000-000000000003', '42');
 
--- Test-local helper, gone with the transaction: the SQLSTATE of the error a statement
--- raises with its stable code ('22023 invalid_settings'), for HTTP errors the status too
--- ('PGRST 404 session_not_found'), or 'no error'.
-create function pg_temp.error_of(p_sql text) returns text
-language plpgsql
-set search_path = ''
-as $$
-declare
-  state text;
-  message text;
-  detail text;
-  hint text;
-begin
-  execute p_sql;
-  return 'no error';
-exception when others then
-  get stacked diagnostics state = returned_sqlstate, message = message_text, detail = pg_exception_detail,
-    hint = pg_exception_hint;
-  return concat_ws(' ', state,
-    case when state = 'PGRST' then concat_ws(' ', detail::jsonb ->> 'status', message::jsonb ->> 'code')
-      else nullif(hint, '') end);
-end;
-$$;
-grant execute on function pg_temp.error_of(text) to anon, authenticated, service_role;
 
 
 -- Tom's sessions: Period 1 takes late joiners, Period 2 does not.
@@ -116,8 +92,8 @@ select results_eq(
 );
 
 select is(
-  pg_temp.error_of($$ select public.join_exam_session('ZZZZZZ') $$),
-  'PGRST 404 session_not_found',
+  tests.error_of($$ select public.join_exam_session('ZZZZZZ') $$),
+  'PGRST session_not_found',
   'A student cannot join with a code no open session has'
 );
 
@@ -162,14 +138,14 @@ select results_eq(
 );
 
 select is(
-  pg_temp.error_of($$ select public.enroll_session_students(current_setting('test.session')::uuid,
+  tests.error_of($$ select public.enroll_session_students(current_setting('test.session')::uuid,
     array[tests.get_supabase_uid('bea')]) $$),
   '22023 not_a_student',
   'A teacher cannot enroll a student of another academy'
 );
 
 select is(
-  pg_temp.error_of($$ select public.enroll_session_students(current_setting('test.session')::uuid,
+  tests.error_of($$ select public.enroll_session_students(current_setting('test.session')::uuid,
     array[tests.get_supabase_uid('tia')]) $$),
   '22023 not_a_student',
   'A teacher cannot enroll a teacher as a student'
@@ -191,14 +167,14 @@ select is(
 );
 
 select is(
-  pg_temp.error_of($$ select public.remove_session_participant(current_setting('test.session')::uuid,
+  tests.error_of($$ select public.remove_session_participant(current_setting('test.session')::uuid,
     tests.get_supabase_uid('sam'), null) $$),
   '22023 reason_required',
   'A teacher cannot remove a student without a reason'
 );
 
 select is(
-  pg_temp.error_of($$ select public.remove_session_participant(current_setting('test.session')::uuid,
+  tests.error_of($$ select public.remove_session_participant(current_setting('test.session')::uuid,
     tests.get_supabase_uid('sam'), '   ') $$),
   '22023 reason_required',
   'A blank reason is no reason'
@@ -239,8 +215,8 @@ select results_eq(
 select tests.authenticate_as('lea');
 
 select is(
-  pg_temp.error_of($$ select public.join_exam_session(current_setting('test.code')) $$),
-  'PGRST 403 participant_banned',
+  tests.error_of($$ select public.join_exam_session(current_setting('test.code')) $$),
+  'PGRST participant_banned',
   'A banned student may not rejoin (403 participant_banned)'
 );
 
@@ -272,24 +248,24 @@ select is(
 select tests.authenticate_as('bea');
 
 select is(
-  pg_temp.error_of($$ select public.join_exam_session(current_setting('test.code')) $$),
-  'PGRST 404 session_not_found',
+  tests.error_of($$ select public.join_exam_session(current_setting('test.code')) $$),
+  'PGRST session_not_found',
   'A student of another academy cannot join with a valid code: no session is found'
 );
 
 select tests.authenticate_as('tia');
 
 select is(
-  pg_temp.error_of($$ select public.join_exam_session(current_setting('test.code')) $$),
-  'PGRST 404 session_not_found',
+  tests.error_of($$ select public.join_exam_session(current_setting('test.code')) $$),
+  'PGRST session_not_found',
   'A teacher of the academy does not join a session as a student'
 );
 
 select tests.authenticate_as('will');
 
 select is(
-  pg_temp.error_of($$ select public.join_exam_session(current_setting('test.code')) $$),
-  'PGRST 404 session_not_found',
+  tests.error_of($$ select public.join_exam_session(current_setting('test.code')) $$),
+  'PGRST session_not_found',
   'A teacher of another academy cannot join East''s session'
 );
 
@@ -318,8 +294,8 @@ select public.launch_exam_session(current_setting('test.closed')::uuid);
 select tests.authenticate_as('ned');
 
 select is(
-  pg_temp.error_of($$ select public.join_exam_session(current_setting('test.closed_code')) $$),
-  'PGRST 409 late_join_closed',
+  tests.error_of($$ select public.join_exam_session(current_setting('test.closed_code')) $$),
+  'PGRST late_join_closed',
   'A student cannot join a running session that takes no late joiners (409 late_join_closed)'
 );
 
@@ -383,12 +359,12 @@ select public.remove_session_participant(current_setting('test.session')::uuid, 
 select tests.authenticate_as('sue');
 
 select is(
-  pg_temp.error_of($$
+  tests.error_of($$
     select public.apply_attempt_ops(p.attempt_id, jsonb_build_array(jsonb_build_object('op_id', gen_random_uuid(),
       'type', 'answer', 'question_id', '40000000-0000-4000-8000-000000000001', 'value', 'b', 'base_version', 0)))
     from public.exam_session_participants as p where p.user_id = tests.get_supabase_uid('sue')
   $$),
-  'PGRST 409 attempt_paused',
+  'PGRST attempt_paused',
   'A student removed during the exam cannot save: their attempt is frozen'
 );
 

@@ -55,30 +55,6 @@ values
   ('40000000-0000-4000-8000-000000000002', 'true'),
   ('40000000-0000-4000-8000-000000000003', '42');
 
--- Test-local helper, gone with the transaction: the SQLSTATE of the error a statement
--- raises with its stable code ('22023 invalid_settings'), for HTTP errors the status too
--- ('PGRST 404 session_not_found'), or 'no error'.
-create function pg_temp.error_of(p_sql text) returns text
-language plpgsql
-set search_path = ''
-as $$
-declare
-  state text;
-  message text;
-  detail text;
-  hint text;
-begin
-  execute p_sql;
-  return 'no error';
-exception when others then
-  get stacked diagnostics state = returned_sqlstate, message = message_text, detail = pg_exception_detail,
-    hint = pg_exception_hint;
-  return concat_ws(' ', state,
-    case when state = 'PGRST' then concat_ws(' ', detail::jsonb ->> 'status', message::jsonb ->> 'code')
-      else nullif(hint, '') end);
-end;
-$$;
-grant execute on function pg_temp.error_of(text) to anon, authenticated, service_role;
 
 
 -- Test-local helper: the calling student saves an answer on their attempt of the session
@@ -150,8 +126,8 @@ select set_eq(
 );
 
 select is(
-  pg_temp.error_of($$ select public.launch_exam_session(current_setting('test.session')::uuid) $$),
-  'PGRST 409 session_not_in_lobby',
+  tests.error_of($$ select public.launch_exam_session(current_setting('test.session')::uuid) $$),
+  'PGRST session_not_in_lobby',
   'A teacher cannot launch a session twice'
 );
 
@@ -188,16 +164,16 @@ select results_eq(
 );
 
 select is(
-  pg_temp.error_of($$ select public.pause_exam_session(current_setting('test.session')::uuid) $$),
-  'PGRST 409 session_not_active',
+  tests.error_of($$ select public.pause_exam_session(current_setting('test.session')::uuid) $$),
+  'PGRST session_not_active',
   'A teacher cannot pause a session that is already paused'
 );
 
 select tests.authenticate_as('sue');
 
 select is(
-  pg_temp.error_of($$ select pg_temp.save('40000000-0000-4000-8000-000000000002', 'true') $$),
-  'PGRST 409 attempt_paused',
+  tests.error_of($$ select pg_temp.save('40000000-0000-4000-8000-000000000002', 'true') $$),
+  'PGRST attempt_paused',
   'A student cannot save while the session is paused'
 );
 
@@ -243,8 +219,8 @@ select results_eq(
 );
 
 select is(
-  pg_temp.error_of($$ select public.resume_exam_session(current_setting('test.session')::uuid) $$),
-  'PGRST 409 session_not_paused',
+  tests.error_of($$ select public.resume_exam_session(current_setting('test.session')::uuid) $$),
+  'PGRST session_not_paused',
   'A teacher cannot resume a session that is not paused'
 );
 
@@ -263,14 +239,14 @@ select is(
 select tests.authenticate_as('tom');
 
 select is(
-  pg_temp.error_of($$ select public.extend_participant_time(current_setting('test.session')::uuid,
+  tests.error_of($$ select public.extend_participant_time(current_setting('test.session')::uuid,
     tests.get_supabase_uid('sam'), 300, ' ') $$),
   '22023 invalid_extension',
   'A teacher cannot extend a student''s time without a reason'
 );
 
 select is(
-  pg_temp.error_of($$ select public.extend_participant_time(current_setting('test.session')::uuid,
+  tests.error_of($$ select public.extend_participant_time(current_setting('test.session')::uuid,
     tests.get_supabase_uid('sam'), 0, 'Accessibility') $$),
   '22023 invalid_extension',
   'A teacher cannot extend a student''s time by nothing'
@@ -310,14 +286,14 @@ select results_eq(
 );
 
 select is(
-  pg_temp.error_of($$ select public.extend_participant_time(current_setting('test.session')::uuid,
+  tests.error_of($$ select public.extend_participant_time(current_setting('test.session')::uuid,
     tests.get_supabase_uid('ned'), 300, 'Accessibility') $$),
-  'PGRST 404 participant_not_found',
+  'PGRST participant_not_found',
   'A teacher cannot extend the time of a student who is not in the session'
 );
 
 select is(
-  pg_temp.error_of($$ select public.end_participant_attempt(current_setting('test.session')::uuid,
+  tests.error_of($$ select public.end_participant_attempt(current_setting('test.session')::uuid,
     tests.get_supabase_uid('kim'), null) $$),
   '22023 reason_required',
   'A teacher cannot end a student''s attempt without a reason'
@@ -345,9 +321,9 @@ select results_eq(
 );
 
 select is(
-  pg_temp.error_of($$ select public.end_participant_attempt(current_setting('test.session')::uuid,
+  tests.error_of($$ select public.end_participant_attempt(current_setting('test.session')::uuid,
     tests.get_supabase_uid('kim'), 'Again') $$),
-  'PGRST 409 attempt_closed',
+  'PGRST attempt_closed',
   'A teacher cannot end an attempt that is already closed'
 );
 
@@ -391,7 +367,7 @@ select set_eq(
 
 select is_empty(
   $$
-    select c.sql, pg_temp.error_of(c.sql)
+    select c.sql, tests.error_of(c.sql)
     from unnest(array[
       'select public.rotate_session_join_code(current_setting(''test.session'')::uuid)',
       'select public.enroll_session_students(current_setting(''test.session'')::uuid, array[tests.get_supabase_uid(''ned'')])',
@@ -402,20 +378,20 @@ select is_empty(
       'select public.end_exam_session(current_setting(''test.session'')::uuid)',
       'select public.post_session_announcement(current_setting(''test.session'')::uuid, ''Hello'')'
     ]) as c (sql)
-    where pg_temp.error_of(c.sql) <> 'PGRST 409 session_ended'
+    where tests.error_of(c.sql) <> 'PGRST session_ended'
   $$,
   'After the end, rotating, enrolling, admitting, removing, extending, ending and announcing are refused (409 session_ended)'
 );
 
 select is_empty(
   $$
-    select c.sql, pg_temp.error_of(c.sql)
+    select c.sql, tests.error_of(c.sql)
     from unnest(array[
       'select public.launch_exam_session(current_setting(''test.session'')::uuid)',
       'select public.pause_exam_session(current_setting(''test.session'')::uuid)',
       'select public.resume_exam_session(current_setting(''test.session'')::uuid)'
     ]) as c (sql)
-    where pg_temp.error_of(c.sql) <> 'PGRST 409 session_ended'
+    where tests.error_of(c.sql) <> 'PGRST session_ended'
   $$,
   'After the end, launching, pausing and resuming are refused as session_ended too'
 );

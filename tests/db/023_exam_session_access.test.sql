@@ -51,30 +51,6 @@ values
   ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000002',
    '30000000-0000-4000-8000-000000000002', 0, 'true_false', 'Water is wet.');
 
--- Test-local helper, gone with the transaction: the SQLSTATE of the error a statement
--- raises with its stable code ('22023 invalid_settings'), for HTTP errors the status too
--- ('PGRST 404 session_not_found'), or 'no error'. A failed statement changes nothing.
-create function pg_temp.error_of(p_sql text) returns text
-language plpgsql
-set search_path = ''
-as $$
-declare
-  state text;
-  message text;
-  detail text;
-  hint text;
-begin
-  execute p_sql;
-  return 'no error';
-exception when others then
-  get stacked diagnostics state = returned_sqlstate, message = message_text, detail = pg_exception_detail,
-    hint = pg_exception_hint;
-  return concat_ws(' ', state,
-    case when state = 'PGRST' then concat_ws(' ', detail::jsonb ->> 'status', message::jsonb ->> 'code')
-      else nullif(hint, '') end);
-end;
-$$;
-grant execute on function pg_temp.error_of(text) to anon, authenticated, service_role;
 
 -- Test-local helper: every action RPC on the session in test.session, with the error each
 -- raises for the caller.
@@ -82,7 +58,7 @@ create function pg_temp.session_actions() returns table (sql text, error text)
 language sql
 set search_path = ''
 as $$
-  select c.sql, pg_temp.error_of(c.sql)
+  select c.sql, tests.error_of(c.sql)
   from unnest(array[
     'select public.rotate_session_join_code(current_setting(''test.session'')::uuid)',
     'select public.add_session_teacher(current_setting(''test.session'')::uuid, (select auth.uid()))',
@@ -190,7 +166,7 @@ select set_eq(
 select tests.authenticate_as('tia');
 
 select is_empty(
-  $$ select * from pg_temp.session_actions() where error <> 'PGRST 404 session_not_found' $$,
+  $$ select * from pg_temp.session_actions() where error <> 'PGRST session_not_found' $$,
   'Another teacher of the academy is refused every action on a session they do not run, as not found'
 );
 
@@ -213,7 +189,7 @@ select results_eq(
 select tests.authenticate_as('sue');
 
 select is_empty(
-  $$ select * from pg_temp.session_actions() where error <> 'PGRST 404 session_not_found' $$,
+  $$ select * from pg_temp.session_actions() where error <> 'PGRST session_not_found' $$,
   'A student of the session is refused every action on it, as not found'
 );
 
@@ -242,33 +218,33 @@ select is_empty(
 
 select is_empty(
   $$
-    select c.sql, pg_temp.error_of(c.sql) from unnest(array[
+    select c.sql, tests.error_of(c.sql) from unnest(array[
       'update public.exam_session_participants set status = ''submitted''',
       'update public.exam_sessions set deadline_at = deadline_at + interval ''1 hour''',
       'insert into public.exam_session_announcements (session_id, message) values (current_setting(''test.session'')::uuid, ''Hi'')',
       'delete from public.exam_session_participants'
     ]) as c (sql)
-    where pg_temp.error_of(c.sql) <> '42501'
+    where tests.error_of(c.sql) <> '42501'
   $$,
   'A student cannot write the session tables directly'
 );
 
 select is_empty(
   $$
-    select c.sql, pg_temp.error_of(c.sql) from unnest(array[
+    select c.sql, tests.error_of(c.sql) from unnest(array[
       'select private.end_finished_sessions()',
       'select private.lock_taught_session(current_setting(''test.session'')::uuid)',
       'select private.assign_join_code(current_setting(''test.session'')::uuid)',
       'select private.publish_to_participants(current_setting(''test.session'')::uuid, ''announcement'', ''{}'')'
     ]) as c (sql)
-    where pg_temp.error_of(c.sql) <> '42501'
+    where tests.error_of(c.sql) <> '42501'
   $$,
   'A student cannot call the sessions'' internal helpers or the cron job'
 );
 
 select is(
-  pg_temp.error_of($$ select private.end_exam_session(current_setting('test.session')::uuid) $$),
-  'PGRST 404 session_not_found',
+  tests.error_of($$ select private.end_exam_session(current_setting('test.session')::uuid) $$),
+  'PGRST session_not_found',
   'A student calling the private body of an action directly is refused just the same'
 );
 
@@ -279,7 +255,7 @@ select is(
 select tests.authenticate_as('ned');
 
 select is_empty(
-  $$ select * from pg_temp.session_actions() where error <> 'PGRST 404 session_not_found' $$,
+  $$ select * from pg_temp.session_actions() where error <> 'PGRST session_not_found' $$,
   'A student not in the session is refused every action on it, as not found'
 );
 
@@ -301,7 +277,7 @@ select results_eq(
 select tests.authenticate_as('will');
 
 select is_empty(
-  $$ select * from pg_temp.session_actions() where error <> 'PGRST 404 session_not_found' $$,
+  $$ select * from pg_temp.session_actions() where error <> 'PGRST session_not_found' $$,
   'A teacher of another academy is refused every action on East''s session, as not found'
 );
 
@@ -338,30 +314,30 @@ select is_empty(
   $$
     select * from pg_temp.session_actions() where error <> '42501'
     union all
-    select c.sql, pg_temp.error_of(c.sql) from unnest(array[
+    select c.sql, tests.error_of(c.sql) from unnest(array[
       'select public.create_exam_session(''20000000-0000-4000-8000-000000000001'')',
       'select public.join_exam_session(''ABCDEF'')'
     ]) as c (sql)
-    where pg_temp.error_of(c.sql) <> '42501'
+    where tests.error_of(c.sql) <> '42501'
   $$,
   'Anon may not execute any session RPC'
 );
 
 select is_empty(
   $$
-    select c.sql, pg_temp.error_of(c.sql) from unnest(array[
+    select c.sql, tests.error_of(c.sql) from unnest(array[
       'select * from public.exam_sessions',
       'select * from public.exam_session_participants',
       'select * from public.exam_session_teachers',
       'select * from public.exam_session_announcements'
     ]) as c (sql)
-    where pg_temp.error_of(c.sql) <> '42501'
+    where tests.error_of(c.sql) <> '42501'
   $$,
   'Anon may not read any session table'
 );
 
 select is(
-  pg_temp.error_of($$ select private.end_exam_session(current_setting('test.session')::uuid) $$),
+  tests.error_of($$ select private.end_exam_session(current_setting('test.session')::uuid) $$),
   '42501',
   'Anon may not call the private body of an action either'
 );

@@ -52,30 +52,6 @@ values
   ('40000000-0000-4000-8000-000000000002', 'true'),
   ('40000000-0000-4000-8000-000000000003', '42');
 
--- Test-local helper, gone with the transaction: the SQLSTATE of the error a statement
--- raises with its stable code ('22023 invalid_settings'), for HTTP errors the status too
--- ('PGRST 404 session_not_found'), or 'no error'. A failed statement changes nothing.
-create function pg_temp.error_of(p_sql text) returns text
-language plpgsql
-set search_path = ''
-as $$
-declare
-  state text;
-  message text;
-  detail text;
-  hint text;
-begin
-  execute p_sql;
-  return 'no error';
-exception when others then
-  get stacked diagnostics state = returned_sqlstate, message = message_text, detail = pg_exception_detail,
-    hint = pg_exception_hint;
-  return concat_ws(' ', state,
-    case when state = 'PGRST' then concat_ws(' ', detail::jsonb ->> 'status', message::jsonb ->> 'code')
-      else nullif(hint, '') end);
-end;
-$$;
-grant execute on function pg_temp.error_of(text) to anon, authenticated, service_role;
 
 -- Test-local helper: the calling student saves an answer on their attempt of the session
 -- in test.session, edited from the newest version; returns the op results.
@@ -118,7 +94,7 @@ declare
 begin
   perform pg_catalog.set_config('realtime.topic', p_topic, true);
   select count(*) into seen from realtime.messages as m where m.topic = p_topic and m.extension = 'broadcast';
-  tracked := pg_temp.error_of(pg_catalog.format(
+  tracked := tests.error_of(pg_catalog.format(
     'insert into realtime.messages (topic, extension, event, payload, private) values (%L, %L, %L, %L, true)',
     p_topic, 'presence', 'presence', '{"online": true}'));
   return pg_catalog.format('%s broadcasts, presence %s',

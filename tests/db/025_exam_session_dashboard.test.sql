@@ -56,30 +56,6 @@ values
   ('40000000-0000-4000-8000-000000000002', 'true'),
   ('40000000-0000-4000-8000-000000000003', '42');
 
--- Test-local helper, gone with the transaction: the SQLSTATE of the error a statement
--- raises with its stable code ('22023 invalid_settings'), for HTTP errors the status too
--- ('PGRST 404 session_not_found'), or 'no error'. A failed statement changes nothing.
-create function pg_temp.error_of(p_sql text) returns text
-language plpgsql
-set search_path = ''
-as $$
-declare
-  state text;
-  message text;
-  detail text;
-  hint text;
-begin
-  execute p_sql;
-  return 'no error';
-exception when others then
-  get stacked diagnostics state = returned_sqlstate, message = message_text, detail = pg_exception_detail,
-    hint = pg_exception_hint;
-  return concat_ws(' ', state,
-    case when state = 'PGRST' then concat_ws(' ', detail::jsonb ->> 'status', message::jsonb ->> 'code')
-      else nullif(hint, '') end);
-end;
-$$;
-grant execute on function pg_temp.error_of(text) to anon, authenticated, service_role;
 
 -- Test-local helper: the caller's dashboard of test.session, one row per participant.
 create function pg_temp.dashboard_rows()
@@ -206,13 +182,13 @@ select public.update_attempt_heartbeat(pg_temp.my_attempt(), 'sam-laptop');
 select public.update_attempt_heartbeat(pg_temp.my_attempt(), 'sam-phone');
 
 select is(
-  pg_temp.error_of($$ select public.update_attempt_heartbeat(current_setting('test.sue_attempt')::uuid, 'sam-spoof') $$),
-  'PGRST 404 attempt_not_found',
+  tests.error_of($$ select public.update_attempt_heartbeat(current_setting('test.sue_attempt')::uuid, 'sam-spoof') $$),
+  'PGRST attempt_not_found',
   'A student cannot send a heartbeat on another student''s attempt'
 );
 
 select is(
-  pg_temp.error_of($$ select public.cleanup_stale_attempt_connections(60) $$),
+  tests.error_of($$ select public.cleanup_stale_attempt_connections(60) $$),
   '42501',
   'A student cannot run the connection cleanup'
 );
@@ -232,8 +208,8 @@ select is(
 select tests.authenticate_as('tom');
 
 select is(
-  pg_temp.error_of($$ select public.update_attempt_heartbeat(current_setting('test.sue_attempt')::uuid, 'tom-laptop') $$),
-  'PGRST 404 attempt_not_found',
+  tests.error_of($$ select public.update_attempt_heartbeat(current_setting('test.sue_attempt')::uuid, 'tom-laptop') $$),
+  'PGRST attempt_not_found',
   'A teacher cannot connect a device to a student''s attempt'
 );
 
@@ -340,32 +316,32 @@ select is(
 select tests.authenticate_as('tia');
 
 select is(
-  pg_temp.error_of($$ select public.get_session_dashboard(current_setting('test.session')::uuid) $$),
-  'PGRST 404 session_not_found',
+  tests.error_of($$ select public.get_session_dashboard(current_setting('test.session')::uuid) $$),
+  'PGRST session_not_found',
   'Another teacher of the academy cannot read the dashboard of a session they do not run'
 );
 
 select tests.authenticate_as('sue');
 
 select is(
-  pg_temp.error_of($$ select public.get_session_dashboard(current_setting('test.session')::uuid) $$),
-  'PGRST 404 session_not_found',
+  tests.error_of($$ select public.get_session_dashboard(current_setting('test.session')::uuid) $$),
+  'PGRST session_not_found',
   'A student of the session cannot read its dashboard'
 );
 
 select tests.authenticate_as('ned');
 
 select is(
-  pg_temp.error_of($$ select public.get_session_dashboard(current_setting('test.session')::uuid) $$),
-  'PGRST 404 session_not_found',
+  tests.error_of($$ select public.get_session_dashboard(current_setting('test.session')::uuid) $$),
+  'PGRST session_not_found',
   'A student not in the session cannot read its dashboard'
 );
 
 select tests.authenticate_as('will');
 
 select is(
-  pg_temp.error_of($$ select public.get_session_dashboard(current_setting('test.session')::uuid) $$),
-  'PGRST 404 session_not_found',
+  tests.error_of($$ select public.get_session_dashboard(current_setting('test.session')::uuid) $$),
+  'PGRST session_not_found',
   'A teacher of another academy cannot read the dashboard'
 );
 
