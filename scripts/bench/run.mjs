@@ -10,7 +10,7 @@
 //      session topic and poll get_session_dashboard.
 // Options (environment): BENCH_STUDENTS=2000 BENCH_SUBSCRIBERS=500 BENCH_SECONDS=60
 // BENCH_INTERVAL_MS=5000 BENCH_PGBENCH_SECONDS=20 BENCH_CLIENTS=8 BENCH_SESSION_STUDENTS=500
-// BENCH_SESSION_TEACHERS=5 BENCH_SESSION_SECONDS=300
+// BENCH_SESSION_TEACHERS=5 BENCH_SESSION_SECONDS=300 (BENCH_SESSION_STUDENTS=0 skips phase 3)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,7 +89,7 @@ try {
     intervalMs: options.intervalMs, functionsRssKiB: () => rssKiB(functions.pid) });
 
   console.log(`# 3. A live session of ${options.sessionStudents} students, ${options.sessionTeachers} teacher dashboards, ${options.sessionSeconds} s…`);
-  const session = await runSessionPhase({ apiUrl, examId: BENCH_EXAM_ID,
+  const session = options.sessionStudents === 0 ? 'skipped' : await runSessionPhase({ apiUrl, examId: BENCH_EXAM_ID,
     teacherToken: mintToken({ role: 'authenticated', sub: BENCH_TEACHER_ID, expiresInSeconds: 7200 }),
     students: students.slice(0, options.sessionStudents), teachers: options.sessionTeachers,
     seconds: options.sessionSeconds, intervalMs: options.intervalMs });
