@@ -32,6 +32,8 @@ export function ensurePrerequisites() {
   const installed = path.join(ROOT, 'node_modules/.package-lock.json');
   if (!fs.existsSync(installed) || fs.statSync(installed).mtimeMs < fs.statSync(lockfile).mtimeMs) {
     console.log('Installing npm dependencies…');
-    run('npm', ['ci', '--no-audit', '--no-fund']);
+    // Not `npm ci`: npm 11 leaves other platforms' optional packages (Deno's and the
+    // Supabase CLI's binaries) out of the lock file and `npm ci` then refuses it.
+    run('npm', ['install', '--no-audit', '--no-fund']);
   }
 }
