@@ -13,6 +13,7 @@ create type public.conflict_strategy as enum ('merge', 'local', 'server');
 comment on type public.conflict_strategy is
   'How a save edited from a stale version is settled: server keeps the stored answer (the client''s value becomes an open conflict), local takes the client''s, merge takes the client''s unless it is empty.';
 create type public.question_type as enum ('single_choice', 'multiple_choice', 'true_false', 'numeric', 'short_text', 'essay');
+comment on type public.question_type is 'How a question is answered and graded: one option, several options, true or false, a number within a tolerance, a short text among accepted ones, or an essay graded by hand.';
 
 -- tables --------------------------------------------------------------------------------
 create table public.exams (

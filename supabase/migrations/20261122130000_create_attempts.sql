@@ -7,11 +7,14 @@
 
 -- types ---------------------------------------------------------------------------------
 create type public.attempt_mode as enum ('diagnostic', 'practice', 'drill');
+comment on type public.attempt_mode is 'Why the student takes the exam: diagnostic (placement, live sessions), practice, or drill (repetition).';
 create type public.attempt_status as enum ('in_progress', 'overdue', 'submitted', 'expired', 'abandoned');
 comment on type public.attempt_status is
   'in_progress: open; overdue: time is up, saves still accepted until the grace period ends; submitted: by the student; expired: time ran out and it was submitted and graded for them; abandoned: closed ungraded (expiry policy abandon).';
 create type public.section_status as enum ('not_started', 'in_progress', 'completed');
+comment on type public.section_status is 'Where a student stands in a section of their attempt.';
 create type public.answer_history_source as enum ('save', 'conflict_loser', 'resolution', 'system');
+comment on type public.answer_history_source is 'Why a history row exists: a save, a value that lost a conflict, a conflict resolution, or the system.';
 create type public.grading_status as enum ('ungraded', 'pending_review', 'graded');
 comment on type public.grading_status is 'pending_review: auto-gradable questions are graded, essays wait for a teacher.';
 

@@ -62,6 +62,7 @@ create type public.attempt_connection as (
   last_heartbeat_at timestamptz,
   is_live boolean
 );
+comment on type public.attempt_connection is 'A device or tab connected to an attempt, live when its last heartbeat is recent.';
 
 create type public.attempt_heartbeat as (
   attempt_id uuid,
@@ -72,6 +73,7 @@ create type public.attempt_heartbeat as (
   live_connections integer,
   collision_detected boolean
 );
+comment on type public.attempt_heartbeat is 'The answer to a heartbeat: the server''s clock and the devices live on the attempt.';
 
 create type public.realtime_performance_metrics as (
   window_minutes integer,
