@@ -10,14 +10,18 @@ export async function runSyncPhase({ apiUrl, students, subscribers, seconds, int
   const abort = new AbortController();
   const sentAt = new Map(); // student n -> send time of their batch in flight
   const deliveryMs = [];
+  const fromPublicationMs = [];
   const watched = students.slice(0, subscribers);
   const idleRss = functionsRssKiB();
   await watch(
     watched.map((s) => `${apiUrl}/functions/v1/attempt-events?topic=attempt:${s.attemptId}&access_token=${s.token}`),
     abort.signal,
     (index, event, at) => {
+      if (event.event !== 'ops_applied') return;
+      // The event's created_at is the database clock moments before commit, on this machine.
+      fromPublicationMs.push(Date.now() - Date.parse(JSON.parse(event.data).created_at));
       const sent = sentAt.get(watched[index].n);
-      if (event.event !== 'ops_applied' || sent === undefined) return;
+      if (sent === undefined) return;
       sentAt.delete(watched[index].n);
       deliveryMs.push(at - sent);
     },
@@ -38,6 +42,7 @@ export async function runSyncPhase({ apiUrl, students, subscribers, seconds, int
     errorCodes: saves.errorCodes,
     sseSubscribers: subscribers,
     saveToSseDeliveryMs: latencySummary(deliveryMs),
+    commitToSseDeliveryMs: latencySummary(fromPublicationMs),
     functionsMemoryPerStreamKiB: Math.round(((streamsRss - idleRss) / Math.max(1, subscribers)) * 10) / 10,
     functionsRssKiB: { idle: idleRss, withStreams: streamsRss },
   };

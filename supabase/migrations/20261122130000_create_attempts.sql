@@ -181,8 +181,9 @@ create table public.outbox_events (
   topic text not null,
   event text not null,
   payload jsonb not null default '{}'::jsonb,
-  created_at timestamptz not null default now()
+  created_at timestamptz not null default clock_timestamp()
 );
+comment on column public.outbox_events.created_at is 'When the event was appended (the clock, not the transaction start): moments before its transaction commits.';
 comment on table public.outbox_events is
   'Every change others must see, appended in the same transaction as the change. Topics: attempt:<id>, session:<id>, room:<id>, user:<id>, leaderboard:<academy id>. Ids grow in commit order within a topic, so a reader resuming after an id misses nothing. Readable by who may read the topic.';
 
