@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEV_JWT_SECRET, ROOT, TEST_PORTS, apiUrl, localDbUrl } from './lib/config.mjs';
 import { cluster } from './lib/cluster.mjs';
-import { generateTypes, psql, supabase, TYPES_FILE } from './lib/database.mjs';
+import { generateTypes, loadSeed, psql, supabase, TYPES_FILE } from './lib/database.mjs';
 import { ensurePrerequisites } from './lib/prerequisites.mjs';
 import { npmBin, runStreaming } from './lib/run.mjs';
 import { buildDatabase, formatTypeScript, startFunctions, stopProcess } from './lib/stack.mjs';
@@ -61,7 +61,7 @@ try {
   db.start();
   check('the platform bootstrap and every migration apply through the Supabase CLI', () =>
     buildDatabase({ url, superuserUrl }));
-  check('supabase/seed.sql loads', () => psql(url, { file: path.join(ROOT, 'supabase/seed.sql') }));
+  check('supabase/seed.sql loads', () => loadSeed(url));
   check('supabase db lint finds no error or warning', () =>
     supabase(['db', 'lint', `--remote=${url}`, '--level', 'warning', '--fail-on', 'warning']));
   check('supabase db advisors reports nothing at WARN or ERROR', () => {

@@ -44,11 +44,6 @@ export function loadSeed(url) {
   psql(url, { file: path.join(ROOT, 'supabase/seed.sql') });
 }
 
-/** The newest applied migration version, or null. @param {string} url */
-export function latestMigration(url) {
-  return psql(url, { sql: 'select max(version) from supabase_migrations.schema_migrations' }) || null;
-}
-
 /** TypeScript types of the `public` schema as `supabase gen types` prints them now. @param {string} url */
 export function generateTypes(url) {
   return supabase(['gen', 'types', `--remote=${url}`, '--lang', 'typescript', '--schema', 'public']).stdout;
