@@ -7,8 +7,12 @@ export const LOCAL_DIR = path.join(ROOT, '.local');
 
 /** Ports as `supabase start` uses them: API (here the functions server) and database. */
 export const DEV_PORTS = { api: 54321, db: 54322 };
-/** `npm test` runs beside `npm run dev` on ports of its own. */
-export const TEST_PORTS = { api: 54331, db: 54332 };
+/**
+ * `npm test` runs beside `npm run dev` on ports of its own; `EXAMSYNC_TEST_DB_PORT` moves
+ * them (the API takes the port below it) so several test runs can share a machine.
+ */
+const testDbPort = Number(process.env.EXAMSYNC_TEST_DB_PORT ?? 54332);
+export const TEST_PORTS = { api: testDbPort - 1, db: testDbPort };
 
 /** The JWT secret of the local stack; the same default as `supabase start`. */
 export const DEV_JWT_SECRET =
