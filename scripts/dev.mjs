@@ -6,12 +6,19 @@ import { DEMO_USERS } from './lib/demo-users.mjs';
 import { devCluster, openDevDatabase } from './lib/dev-database.mjs';
 import { mintToken } from './lib/jwt.mjs';
 import { ensurePrerequisites } from './lib/prerequisites.mjs';
-import { startFunctions, stopProcess, writeDatabaseTypes } from './lib/stack.mjs';
+import { superviseFunctions, writeDatabaseTypes } from './lib/stack.mjs';
 
 ensurePrerequisites();
 const database = openDevDatabase();
 writeDatabaseTypes(database.url);
-const functions = await startFunctions({ port: DEV_PORTS.api, dbUrl: database.url, quiet: false });
+// A functions server that exits (a crash, a kill) is started again; the database stays up.
+const functions = await superviseFunctions({
+  port: DEV_PORTS.api,
+  dbUrl: database.url,
+  quiet: false,
+  onRestart: ({ code, signal, restartMs }) =>
+    console.error(`The functions server exited (${signal ?? `code ${code}`}); serving again after ${restartMs} ms`),
+});
 
 const api = apiUrl(DEV_PORTS.api);
 const tokens = DEMO_USERS.map((user) =>
@@ -35,15 +42,9 @@ let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
-  await stopProcess(functions);
+  await functions.stop();
   if (database.startedCluster) devCluster.stop();
   process.exit(0);
 }
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-functions.on('exit', (code) => {
-  if (!stopping) {
-    console.error(`The functions server exited with ${code}`);
-    stop();
-  }
-});

@@ -10,7 +10,6 @@
  * @module
  */
 
-import type postgres from "postgres";
 import { getDb, withUser } from "../functions/_shared/db.ts";
 import { HttpError } from "../functions/_shared/errors.ts";
 import { json, readJson, serveHandler } from "../functions/_shared/http.ts";
@@ -91,7 +90,7 @@ export const rpcHandler = serveHandler(async function rpc(request: Request): Pro
   const rows = await withUser(
     claims,
     request,
-    (sql) => sql.unsafe(query, used.length > 0 ? [sql.json(body as postgres.JSONValue)] : []),
+    (sql) => sql.unsafe(query, used.length > 0 ? [sql.json(body)] : []),
     { readOnly: routine.stable },
   );
   return json(rows[0]?.body ?? null);

@@ -88,6 +88,12 @@ try {
   const report = path.join(dir, 'vitest.json');
   await suite('vitest', npmBin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
     (_output, code) => countVitest(report, code), env);
+
+  // Last: these stop and restart the database every suite above used.
+  const faultReport = path.join(dir, 'vitest-faults.json');
+  await suite('fault injection', npmBin('vitest'), ['run', '--config', 'tests/faults/vitest.config.mjs',
+    '--reporter=default', '--reporter=json', `--outputFile.json=${faultReport}`],
+  (_output, code) => countVitest(faultReport, code), { ...env, EXAMSYNC_TEST_DB_DIR: dir });
 } catch (error) {
   console.error(error);
   add({ passed: 0, failed: 1 });

@@ -1,20 +1,42 @@
 /**
- * Database access with npm:postgres. A user's work runs in one transaction set
- * up exactly as PostgREST sets up a request, so RLS applies as for
- * `supabase.rpc()`; service-role and owner access are separate, named helpers.
+ * Database access with node-postgres (`npm:pg`), the client Supabase's own tools
+ * use. A user's work runs in one transaction set up exactly as PostgREST sets up
+ * a request, so RLS applies as for `supabase.rpc()`; service-role and owner
+ * access are separate, named helpers.
+ *
+ * Faults are normal here: a connection that dies (a terminated backend, a
+ * restarting server) is destroyed, never handed out again, and the error it
+ * caused becomes {@linkcode DatabaseUnavailableError} (503 with `Retry-After`).
+ * Getting a connection has a deadline, so a request during an outage is told
+ * so within seconds instead of waiting, and the pool serves again by itself as
+ * soon as the database answers.
  *
  * @module
  */
 
-import postgres from "postgres";
+// @ts-types="./pg.d.ts"
+import pg, { type DatabaseError, type PoolClient } from "pg";
 import { getConfig } from "./env.ts";
 import { tagErrorRole } from "./errors.ts";
 import type { JwtClaims, Role } from "./jwt.ts";
 
-/** A connection pool (the owner connection of `SUPABASE_DB_URL`). */
-export type Sql = postgres.Sql;
+/** A row as the driver returns it. */
+// deno-lint-ignore no-explicit-any
+export type Row = Record<string, any>;
+
+/**
+ * Runs SQL: as a tagged template, every `${value}` is a parameter, never text.
+ * Rows come back as an array (`int8` and `numeric` as strings, `json` parsed).
+ */
+export interface Sql {
+  <T extends readonly unknown[] = Row[]>(strings: TemplateStringsArray, ...values: unknown[]): Promise<T>;
+  /** Runs SQL text with `$1…` parameters. */
+  unsafe<T extends readonly unknown[] = Row[]>(text: string, values?: readonly unknown[]): Promise<T>;
+  /** A value sent as JSON text (arrays included, which would otherwise become Postgres arrays). */
+  json(value: unknown): string;
+}
 /** The `sql` of one transaction. */
-export type TransactionSql = postgres.ReservedSql;
+export type TransactionSql = Sql;
 /** Work done inside a transaction. */
 export type Work<T> = (sql: TransactionSql) => Promise<T>;
 
@@ -24,15 +46,15 @@ export interface DbOptions {
   url?: string;
   /** Pool size; default `DB_POOL_MAX` (5). */
   max?: number;
-  /** Seconds to wait for a connection; default 5. */
-  connectTimeout?: number;
-  /** Seconds an idle connection is kept; default 30. */
-  idleTimeout?: number;
   /**
-   * Named prepared statements; default `true`, except on port 6543
-   * (Supavisor transaction mode), where they cannot be used.
+   * Milliseconds to wait for a connection (a free one, or a new one to
+   * connect) before answering {@linkcode DatabaseUnavailableError}; default 3000.
    */
-  prepare?: boolean;
+  acquireTimeoutMs?: number;
+  /** Milliseconds an idle connection is kept; default 30000. */
+  idleTimeoutMs?: number;
+  /** `application_name` of the connections; default `examsync-functions`. */
+  applicationName?: string;
 }
 
 /** Options of a transaction. */
@@ -46,7 +68,7 @@ export interface TransactionOptions {
 
 /** A database: one lazily connecting pool and the ways to use it. */
 export interface Db {
-  /** The pool, connected as the URL's user (`postgres`): no RLS on owned tables. */
+  /** Statements on the pool, connected as the URL's user (`postgres`): no RLS on owned tables. */
   readonly sql: Sql;
   /**
    * Runs `work` in one transaction as the token's role, with the settings
@@ -64,8 +86,22 @@ export interface Db {
   withServiceRole<T>(work: Work<T>, options?: TransactionOptions): Promise<T>;
   /** Runs `work` in one transaction as the connection's own role. */
   withOwner<T>(work: Work<T>, options?: TransactionOptions): Promise<T>;
-  /** Closes the pool, letting running queries finish for `timeout` seconds (default 5). */
-  close(options?: { timeout?: number }): Promise<void>;
+  /** Closes the pool once the connections in use are released. */
+  close(): Promise<void>;
+}
+
+/**
+ * The database cannot be reached, or a connection died under a statement: the
+ * caller may retry (with the same op ids) once it is back. `code` is one that
+ * `errors.ts` turns into 503 `database_unavailable`.
+ */
+export class DatabaseUnavailableError extends Error {
+  override name = "DatabaseUnavailableError";
+  readonly code = "CONNECTION_CLOSED";
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
 }
 
 const SEARCH_PATH = "public, extensions";
@@ -82,15 +118,54 @@ const API_ROLES: readonly Role[] = ["anon", "authenticated", "service_role"];
  * ```
  */
 export function createDb(options: DbOptions = {}): Db {
-  const url = options.url ?? getConfig().dbUrl;
-  const sql = postgres(url, {
+  const pool = new pg.Pool({
+    connectionString: options.url ?? getConfig().dbUrl,
     max: options.max ?? getConfig().dbPoolMax,
-    connect_timeout: options.connectTimeout ?? 5,
-    idle_timeout: options.idleTimeout ?? 30,
-    prepare: options.prepare ?? !isTransactionPooler(url),
-    connection: { application_name: "examsync-functions" },
+    connectionTimeoutMillis: options.acquireTimeoutMs ?? 3000,
+    idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
+    application_name: options.applicationName ?? "examsync-functions",
+    keepAlive: true,
   });
+  // An idle connection that dies (server restart, terminated backend) is removed
+  // by the pool; without a listener its 'error' event would end the process.
+  pool.on("error", (error) => console.warn("database: an idle connection closed:", error.message));
   let roleSettings: Promise<RoleSettings> | undefined;
+
+  /** A connection within the deadline, or DatabaseUnavailableError. */
+  async function acquire(): Promise<PoolClient> {
+    try {
+      return await pool.connect();
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  /**
+   * Lends a connection to `use` and takes it back; a connection that failed is
+   * destroyed rather than reused. With `retryUnsent`, a connection error on the
+   * first statement (a `begin`, which changes nothing) is retried once on
+   * another connection: a pooled one may have died while idle unnoticed.
+   */
+  async function lend<T>(
+    use: (client: PoolClient, sql: Sql) => Promise<T>,
+    retryUnsent = false,
+  ): Promise<T> {
+    for (let attempt = 1;; attempt++) {
+      const client = await acquire();
+      const lease = leaseOf(client);
+      try {
+        return await use(client, lease.sql);
+      } catch (error) {
+        const unsent = lease.statements <= 1 && error instanceof DatabaseUnavailableError;
+        if (retryUnsent && unsent && attempt === 1) continue;
+        throw error;
+      } finally {
+        client.release(lease.broken());
+      }
+    }
+  }
+
+  const sql = sqlOf((text, values) => lend((_client, lent) => lent.unsafe(text, values)));
 
   function settingsOf(role: Role): Promise<Setting[]> {
     roleSettings ??= loadRoleSettings(sql).catch((error) => {
@@ -158,31 +233,91 @@ export function createDb(options: DbOptions = {}): Db {
     return transaction(options.readOnly ?? false, work);
   }
 
-  /**
-   * One transaction on a reserved connection. Not `sql.begin()`: under write
-   * backpressure npm:postgres 3.4 can lose track of the connection a `begin`
-   * went to and fail with UNSAFE_TRANSACTION (seen in the benchmark).
-   */
-  async function transaction<T>(readOnly: boolean, work: Work<T>): Promise<T> {
-    const reserved = await sql.reserve();
-    try {
-      await reserved.unsafe(readOnly ? "begin read only" : "begin read write");
-      const result = await work(reserved);
-      await reserved.unsafe("commit");
-      return result;
-    } catch (error) {
-      await reserved.unsafe("rollback").catch(() => {});
-      throw error;
-    } finally {
-      reserved.release();
-    }
+  /** One transaction on one connection; rolled back when `work` throws. */
+  function transaction<T>(readOnly: boolean, work: Work<T>): Promise<T> {
+    return lend(async (client, tx) => {
+      await tx.unsafe(readOnly ? "begin read only" : "begin read write");
+      try {
+        const result = await work(tx);
+        await tx.unsafe("commit");
+        return result;
+      } catch (error) {
+        if (!(error instanceof DatabaseUnavailableError)) {
+          await client.query("rollback").catch(() => {});
+        }
+        throw error;
+      }
+    }, true);
   }
 
-  function close(options: { timeout?: number } = {}): Promise<void> {
-    return sql.end({ timeout: options.timeout ?? 5 });
+  async function close(): Promise<void> {
+    if (!pool.ended) await pool.end();
   }
 
   return { sql, withUser, withServiceRole, withOwner, close };
+}
+
+interface Lease {
+  readonly sql: Sql;
+  /** Statements sent so far. */
+  readonly statements: number;
+  /** The error that broke the connection, if one did: release() then destroys it. */
+  broken(): Error | undefined;
+}
+
+/** What a borrower may do with a connection, and what became of it. */
+function leaseOf(client: PoolClient): Lease {
+  let statements = 0;
+  let broken: Error | undefined;
+  // A connection that dies between statements emits 'error' on the client.
+  const onError = (error: Error) => broken ??= error;
+  client.on("error", onError);
+  const sql = sqlOf(async (text, values) => {
+    statements++;
+    try {
+      const result = await client.query({ text, values: values as unknown[] });
+      return result.rows;
+    } catch (error) {
+      if (error instanceof pg.DatabaseError && !isFatal(error)) throw error;
+      broken ??= error instanceof Error ? error : new Error(String(error));
+      throw unavailable(error);
+    }
+  });
+  return {
+    sql,
+    get statements() {
+      return statements;
+    },
+    broken() {
+      client.off("error", onError);
+      return broken;
+    },
+  };
+}
+
+/** A server error after which the connection is gone (shutdown, termination, connection class). */
+function isFatal(error: DatabaseError): boolean {
+  return error.severity === "FATAL" || error.severity === "PANIC" || error.code?.startsWith("08") === true ||
+    error.code?.startsWith("57P") === true;
+}
+
+function unavailable(error: unknown): DatabaseUnavailableError {
+  if (error instanceof DatabaseUnavailableError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DatabaseUnavailableError(`Cannot reach the database: ${reason}`, { cause: error });
+}
+
+/** A {@linkcode Sql} over a function that runs text with parameters. */
+function sqlOf(run: (text: string, values: readonly unknown[]) => Promise<Row[]>): Sql {
+  const sql = (<T extends readonly unknown[]>(strings: TemplateStringsArray, ...values: unknown[]) => {
+    let text = strings[0]!;
+    for (let i = 1; i < strings.length; i++) text += `$${i}${strings[i]}`;
+    return run(text, values) as unknown as Promise<T>;
+  }) as Sql;
+  sql.unsafe = <T extends readonly unknown[]>(text: string, values: readonly unknown[] = []) =>
+    run(text, values) as unknown as Promise<T>;
+  sql.json = (value: unknown) => JSON.stringify(value);
+  return sql;
 }
 
 let shared: Db | undefined;
@@ -326,10 +461,3 @@ async function loadRoleSettings(sql: Sql): Promise<RoleSettings> {
   );
 }
 
-function isTransactionPooler(url: string): boolean {
-  try {
-    return new URL(url).port === "6543";
-  } catch {
-    return false;
-  }
-}

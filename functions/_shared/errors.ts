@@ -114,7 +114,8 @@ export function statusForSqlState(
     return status >= 100 && status <= 599 ? status : 500;
   }
   const klass = sqlstate.slice(0, 2);
-  if (klass === "08" || klass === "53") return 503;
+  // Connection problems, insufficient resources, an operator's shutdown or restart.
+  if (klass === "08" || klass === "53" || klass === "57") return 503;
   if (klass === "0L" || klass === "0P" || klass === "28") return 403;
   if (SERVER_CLASSES.has(klass)) return 500;
   return 400;
@@ -130,7 +131,6 @@ const SERVER_CLASSES = new Set([
   "40",
   "54",
   "55",
-  "57",
   "58",
   "F0",
   "HV",
@@ -153,6 +153,9 @@ const CONNECTION_CODES = new Set([
   "EPIPE",
   "ETIMEDOUT",
 ]);
+
+/** What a 503 `database_unavailable` tells the client to wait before retrying. */
+const RETRY_AFTER_SECONDS = 1;
 
 const roles = new WeakMap<object, string>();
 
@@ -222,6 +225,7 @@ export function toHttpError(error: unknown, options: ErrorMappingOptions = {}): 
     return new HttpError(503, {
       code: "database_unavailable",
       message: "Cannot reach the database: the connection failed",
+      headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
       cause: error,
     });
   }
@@ -256,7 +260,10 @@ export function toHttpError(error: unknown, options: ErrorMappingOptions = {}): 
  */
 export function errorResponse(error: unknown, options: ErrorMappingOptions = {}): Response {
   const httpError = toHttpError(error, options);
-  if (httpError.status >= 500) {
+  if (httpError.code === "database_unavailable") {
+    // Expected during an outage, and many at once: one line each, no stack.
+    console.warn(`[503 database_unavailable] ${messageOf(httpError.cause ?? httpError)}`);
+  } else if (httpError.status >= 500) {
     console.error(`[${httpError.status} ${httpError.code}]`, httpError.cause ?? httpError);
   }
   const headers = new Headers(httpError.headers);
@@ -274,7 +281,11 @@ function fromPostgres(error: PostgresErrorLike, options: ErrorMappingOptions): H
     message: error.message,
     details: error.detail,
     hint: error.hint,
-    headers: status === 401 ? { "www-authenticate": "Bearer" } : undefined,
+    headers: status === 401
+      ? { "www-authenticate": "Bearer" }
+      : status === 503
+      ? { "retry-after": String(RETRY_AFTER_SECONDS) }
+      : undefined,
     cause: error,
   });
 }
@@ -319,6 +330,10 @@ function stringRecord(value: unknown): Record<string, string> | undefined {
       typeof entry[1] === "string"
     ),
   );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function codeOf(error: unknown): string | undefined {

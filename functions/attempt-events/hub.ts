@@ -18,7 +18,8 @@
  * @module
  */
 
-import postgres from "postgres";
+// @ts-types="../_shared/pg.d.ts"
+import pg, { type Client } from "pg";
 import { type Db, getDb } from "../_shared/db.ts";
 import { getConfig } from "../_shared/env.ts";
 import { getEventsSettings } from "./config.ts";
@@ -120,7 +121,7 @@ export function createOutboxHub(options: OutboxHubOptions = {}): OutboxHub {
   const retryMs = options.retryMs ?? 1000;
   const topics = new Map<string, TopicState>();
   const ending = new Set<Promise<void>>();
-  let sql: postgres.Sql | undefined;
+  let client: Client | undefined;
   let listening: Promise<void> | undefined;
   let connected = false;
   let closed = false;
@@ -133,51 +134,45 @@ export function createOutboxHub(options: OutboxHubOptions = {}): OutboxHub {
     return options.db ?? getDb();
   }
 
-  function connection(): postgres.Sql {
-    if (sql === undefined) {
-      // The hub owns this connection (rather than npm:postgres' `listen()`, which retries
-      // once and then goes silent) to notice a lost connection and read what it missed.
-      // `onnotify` is the option `listen()` itself uses; its types leave it out.
-      const settings: postgres.Options<Record<string, never>> & {
-        onnotify: (channel: string, payload: string) => void;
-      } = {
-        max: 1,
-        idle_timeout: 0,
-        max_lifetime: null,
-        connect_timeout: 5,
-        fetch_types: false,
-        prepare: false,
-        connection: { application_name: options.applicationName ?? "examsync-outbox-listener" },
-        onnotice: () => {},
-        onnotify: onNotify,
-        onclose: () => onClose(created),
-      };
-      const created: postgres.Sql = postgres(options.url ?? getConfig().dbUrl, settings);
-      sql = created;
-    }
-    return sql;
-  }
-
+  /**
+   * Connects a new `LISTEN` client. Its 'error' and 'end' events (a lost
+   * connection) make the hub listen again and read what it missed.
+   */
   function listen(): Promise<void> {
     if (listening === undefined) {
-      const current = connection();
+      const current = new pg.Client({
+        connectionString: options.url ?? getConfig().dbUrl,
+        application_name: options.applicationName ?? "examsync-outbox-listener",
+        keepAlive: true,
+        connectionTimeoutMillis: 5000,
+      });
+      client = current;
+      current.on("notification", (message) => onNotify(message.channel, message.payload ?? ""));
+      current.on("error", () => onClose(current));
+      current.on("end", () => onClose(current));
       const attempt: Promise<void> = (async () => {
-        await current.unsafe(`listen ${OUTBOX_CHANNEL}`);
-        if (sql === current) connected = true;
+        await current.connect();
+        await current.query(`listen ${OUTBOX_CHANNEL}`);
+        if (client === current) connected = true;
       })();
       listening = attempt;
       attempt.catch(() => {
-        if (listening === attempt) listening = undefined;
+        if (listening !== attempt) return;
+        listening = undefined;
+        if (client === current) client = undefined;
+        current.end().catch(() => {});
       });
     }
     return listening;
   }
 
-  function onClose(instance: postgres.Sql): void {
-    if (instance !== sql) return; // an instance closed for idleness
+  function onClose(instance: Client): void {
+    if (instance !== client) return; // a client closed for idleness, or already replaced
+    client = undefined;
     const wasConnected = connected;
     connected = false;
     listening = undefined;
+    instance.end().catch(() => {});
     if (!wasConnected || closed || topics.size === 0) return;
     console.error(`attempt-events: the LISTEN connection closed; listening again in ${retryMs} ms`);
     scheduleReconnect(retryMs);
@@ -272,14 +267,14 @@ export function createOutboxHub(options: OutboxHubOptions = {}): OutboxHub {
 
   function stopListening(): void {
     idleTimer = undefined;
-    if (topics.size > 0 || sql === undefined) return;
-    const current = sql;
-    sql = undefined;
+    if (topics.size > 0 || client === undefined) return;
+    const current = client;
+    client = undefined;
     listening = undefined;
     connected = false;
     clearTimeout(reconnectTimer);
     reconnectTimer = undefined;
-    const end = current.end({ timeout: 1 }).catch(() => {}).finally(() => ending.delete(end));
+    const end = current.end().catch(() => {}).finally(() => ending.delete(end));
     ending.add(end);
   }
 

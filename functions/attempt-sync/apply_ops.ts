@@ -5,7 +5,6 @@
  * @module
  */
 
-import type { JSONValue } from "postgres";
 import type { Db } from "../_shared/db.ts";
 import { HttpError, isPostgresError } from "../_shared/errors.ts";
 import type { UserClaims } from "../_shared/jwt.ts";
@@ -44,7 +43,7 @@ export async function applyOps(
       sql<OutcomeRow[]>`
         select o.results, o.status, o.server_now, o.deadline_at, o.remaining_ms
         from public.apply_attempt_ops(
-          ${batch.attemptId}::uuid, ${sql.json(batch.ops as JSONValue)}, ${batch.clientId}
+          ${batch.attemptId}::uuid, ${sql.json(batch.ops)}, ${batch.clientId}
         ) as o
       `);
   } catch (error) {

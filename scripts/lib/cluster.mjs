@@ -16,6 +16,16 @@ function pg(binary, args, options = {}) {
   return asRoot ? run('runuser', ['-u', 'postgres', '--', cmd, ...args], options) : run(cmd, args, options);
 }
 
+/** @param {number} pid */
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** @param {string} target */
 function giveToPostgres(target) {
   if (asRoot) run('chown', ['-R', 'postgres:postgres', target]);
@@ -81,8 +91,37 @@ export function cluster({ dir, port, durable = true }) {
       }
     },
 
-    stop() {
-      if (this.isRunning()) pg('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+    /** Stops the server; `fast` (the default) rolls back open transactions and ends every connection. */
+    stop(mode = 'fast') {
+      if (this.isRunning()) pg('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
+    },
+
+    /** `pg_ctl restart -m fast`: what an operator's restart does to open connections. */
+    restart() {
+      pg('pg_ctl', ['-D', data, '-l', log, '-m', 'fast', '-w', '-t', '60', 'restart']);
+    },
+
+    /**
+     * kill -9 of the postmaster and every backend, as a crash of the database machine
+     * would: the next start() runs crash recovery from the WAL.
+     */
+    kill() {
+      const pidFile = path.join(data, 'postmaster.pid');
+      if (!fs.existsSync(pidFile)) return;
+      const postmaster = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+      const children = run('pgrep', ['-P', String(postmaster)], { allowFailure: true }).stdout
+        .split('\n').filter(Boolean).map(Number);
+      for (const pid of [postmaster, ...children]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      const deadline = Date.now() + 10_000;
+      while ([postmaster, ...children].some(isAlive) && Date.now() < deadline) {
+        run('sleep', ['0.05']);
+      }
     },
 
     destroy() {

@@ -5,9 +5,9 @@
  * headers arrived (rejects on a non-200), and keeps reading until `signal` aborts.
  * @param {string} url
  * @param {{ signal: AbortSignal, onEvent: (event: { id?: string, event: string, data: string }) => void,
- *   headers?: Record<string, string> }} options
+ *   headers?: Record<string, string>, onClose?: () => void }} options
  */
-export async function openEventStream(url, { signal, onEvent, headers = {} }) {
+export async function openEventStream(url, { signal, onEvent, headers = {}, onClose = () => {} }) {
   const response = await fetch(url, { signal, headers: { accept: 'text/event-stream', ...headers } });
   if (response.status !== 200) {
     throw new Error(`Cannot open stream: ${response.status} ${await response.text()}`);
@@ -39,6 +39,36 @@ export async function openEventStream(url, { signal, onEvent, headers = {} }) {
       }
     } catch {
       // aborted or closed: the caller decides what that means
+    } finally {
+      onClose();
     }
   })();
+}
+
+/**
+ * Follows a stream as EventSource does: when it ends or cannot be opened, opens it
+ * again after `retryMs` with `Last-Event-ID` set to the last id received, until
+ * `signal` aborts. Counts the times it (re)opened in `opened`.
+ * @param {string} url
+ * @param {{ signal: AbortSignal, onEvent: (event: { id?: string, event: string, data: string }) => void,
+ *   retryMs?: number }} options
+ */
+export function followEventStream(url, { signal, onEvent, retryMs = 250 }) {
+  const state = { lastEventId: undefined, opened: 0, failures: 0 };
+  const connect = () => {
+    if (signal.aborted) return;
+    const headers = state.lastEventId ? { 'last-event-id': state.lastEventId } : {};
+    const again = () => setTimeout(connect, retryMs);
+    openEventStream(url, {
+      signal,
+      headers,
+      onEvent: (event) => {
+        if (event.id) state.lastEventId = event.id;
+        onEvent(event);
+      },
+      onClose: again,
+    }).then(() => { state.opened += 1; }, () => { state.failures += 1; again(); });
+  };
+  connect();
+  return state;
 }

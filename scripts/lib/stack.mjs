@@ -66,3 +66,44 @@ export async function stopProcess(child) {
   child.kill('SIGTERM');
   await exited;
 }
+
+/**
+ * Keeps the functions server running: starts it, and starts it again at once whenever it
+ * exits without being asked to (a crash, a kill), as a platform restarts a function
+ * instance. The database and everything else stay up meanwhile.
+ * @param {Parameters<typeof startFunctions>[0] & { onRestart?: (info: { code: number | null,
+ *   signal: string | null, restartMs: number }) => void }} options
+ */
+export async function superviseFunctions({ onRestart = () => {}, ...options }) {
+  let stopping = false;
+  let child = await startFunctions(options);
+  const supervisor = {
+    restarts: 0,
+    /** The server process running now. */
+    get child() {
+      return child;
+    },
+    async stop() {
+      stopping = true;
+      await stopProcess(child);
+    },
+  };
+  const watch = (running) => running.once('exit', async (code, signal) => {
+    if (stopping) return;
+    const exitedAt = Date.now();
+    for (;;) {
+      try {
+        child = await startFunctions(options);
+        break;
+      } catch (error) {
+        console.error(`The functions server cannot start again (${error.message}); trying again in 1 s`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+    supervisor.restarts += 1;
+    onRestart({ code, signal, restartMs: Date.now() - exitedAt });
+    watch(child);
+  });
+  watch(child);
+  return supervisor;
+}

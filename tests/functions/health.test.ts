@@ -13,7 +13,7 @@ async function withHealthServer(
   url: string,
   run: (baseUrl: string) => Promise<void>,
 ): Promise<void> {
-  const db = createDb({ url, connectTimeout: 2 });
+  const db = createDb({ url, acquireTimeoutMs: 2000 });
   const server = listen(createHealthHandler({ db, keys }));
   try {
     await run(`${server.url}/health`);
@@ -105,7 +105,7 @@ Deno.test("health answers 503 when the database does not answer in time", async 
   })();
   const db = createDb({
     url: `postgresql://postgres:postgres@127.0.0.1:${listener.addr.port}/postgres`,
-    connectTimeout: 1,
+    acquireTimeoutMs: 1000,
   });
   const originalError = console.error;
   console.error = () => {};
@@ -122,7 +122,7 @@ Deno.test("health answers 503 when the database does not answer in time", async 
     listener.close();
     await accepting;
     for (const conn of held) conn.close();
-    await db.close({ timeout: 0 });
+    await db.close();
     console.error = originalError;
   }
 });

@@ -39,7 +39,9 @@ Deno.test("statusForSqlState() follows PostgREST's table", () => {
     ["40001", 500],
     ["54000", 500],
     ["55P03", 500],
-    ["57014", 500],
+    ["57014", 503], // class 57 (operator intervention, timeouts) is 503 here, where PostgREST says 500
+    ["57P01", 503],
+    ["57P03", 503],
     ["58030", 500],
     ["F0000", 500],
     ["HV000", 500],
