@@ -156,3 +156,147 @@ as $$
     format('Table %s.%s has row level security enabled', testing_schema, testing_table)
   );
 $$;
+
+-- Fixture builders --------------------------------------------------------------------------
+-- The academies, members and exams most suites start from, with fixed ids the assertions
+-- name: East Academy 10000000-0000-4000-8000-000000000001 and West Academy …002; exams
+-- 20000000-…, sections 30000000-…, questions 40000000-… (last digits as listed below).
+-- Every builder returns void, so pg_prove prints nothing for it.
+
+create function tests.create_academies(suffix text) returns void
+language sql
+set search_path = ''
+as $$
+  insert into public.academies (id, name, slug)
+  values
+    ('10000000-0000-4000-8000-000000000001', 'East Academy', 'east-academy-' || suffix),
+    ('10000000-0000-4000-8000-000000000002', 'West Academy', 'west-academy-' || suffix);
+$$;
+comment on function tests.create_academies(text) is
+  'Creates East Academy (id …001, slug east-academy-<suffix>) and West Academy (…002), with no members.';
+
+create function tests.add_members(academy text, role public.academy_role, variadic identifiers text[]) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  target public.academies;
+  identifier text;
+begin
+  select * into target from public.academies as a where a.slug like add_members.academy || '-academy-%';
+  if target.id is null then
+    raise exception 'Academy % not found: call tests.create_academies first', academy;
+  end if;
+  foreach identifier in array identifiers loop
+    insert into public.academy_members (academy_id, user_id, role)
+    values (target.id, tests.create_supabase_user(identifier,
+      identifier || '@' || replace(target.slug, '-academy-', '-') || '.example'), add_members.role);
+  end loop;
+end;
+$$;
+comment on function tests.add_members(text, public.academy_role, text[]) is
+  'Creates a user per identifier (email <identifier>@<academy>-<suffix>.example) and makes each a member of academy ''east'' or ''west'' with the role: tests.add_members(''east'', ''student'', ''sue'', ''sam'').';
+
+create function tests.create_mixed_exam() returns void
+language sql
+set search_path = ''
+as $$
+  -- One hour, 60 s grace, free navigation, merge strategy.
+  insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
+  values ('20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'East Mixed', true, 3600, 60);
+
+  insert into public.exam_sections (id, exam_id, position, title, sub_skill)
+  values
+    ('30000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 0, 'Maths', 'algebra'),
+    ('30000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', 1, 'Science', 'science');
+
+  insert into public.questions (id, exam_id, section_id, position, type, prompt, options, points, sub_skill)
+  values
+    ('40000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
+     0, 'single_choice', 'What is 2 + 2?', '[{"id": "a", "text": "3"}, {"id": "b", "text": "4"}, {"id": "c", "text": "5"}]', 1, null),
+    ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
+     1, 'multiple_choice', 'Which are prime?', '[{"id": "a", "text": "2"}, {"id": "b", "text": "4"}, {"id": "c", "text": "5"}, {"id": "d", "text": "9"}]', 2, null),
+    ('40000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
+     2, 'true_false', 'Zero is even.', '[]', 1, null),
+    ('40000000-0000-4000-8000-000000000004', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
+     3, 'numeric', 'Gravity on Earth in m/s², two decimals?', '[]', 1, null),
+    ('40000000-0000-4000-8000-000000000005', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
+     0, 'short_text', 'How do plants make their food?', '[]', 1, 'biology'),
+    ('40000000-0000-4000-8000-000000000006', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
+     1, 'short_text', 'Chemical formula of table salt?', '[]', 1, null),
+    ('40000000-0000-4000-8000-000000000007', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
+     2, 'essay', 'Explain osmosis.', '[]', 5, null);
+
+  insert into private.question_keys (question_id, correct, tolerance, accepted_texts, case_sensitive)
+  values
+    ('40000000-0000-4000-8000-000000000001', '"b"', null, null, false),
+    ('40000000-0000-4000-8000-000000000002', '["a", "c"]', null, null, false),
+    ('40000000-0000-4000-8000-000000000003', 'true', null, null, false),
+    ('40000000-0000-4000-8000-000000000004', '9.81', 0.05, null, false),
+    ('40000000-0000-4000-8000-000000000005', null, null, '{Photosynthesis}', false),
+    ('40000000-0000-4000-8000-000000000006', null, null, '{NaCl}', true);
+$$;
+comment on function tests.create_mixed_exam() is
+  'East''s published exam East Mixed (…001): one hour, 60 s grace, free navigation, merge strategy; section Maths (…001, sub-skill algebra) with single_choice "b" (…001), multiple_choice ["a", "c"] worth 2 (…002), true_false true (…003) and numeric 9.81 ± 0.05 (…004); section Science (…002, sub-skill science) with short_text Photosynthesis (…005, sub-skill biology), case-sensitive short_text NaCl (…006) and an essay worth 5 without key (…007).';
+
+create function tests.create_exam_fixture(suffix text) returns void
+language sql
+set search_path = ''
+as $$
+  select tests.create_academies(suffix);
+  select tests.add_members('east', 'admin', 'ada');
+  select tests.add_members('east', 'teacher', 'tom');
+  select tests.add_members('east', 'student', 'sue', 'sam');
+  select tests.add_members('west', 'teacher', 'will');
+  select tests.add_members('west', 'student', 'bea');
+  select tests.create_mixed_exam();
+$$;
+comment on function tests.create_exam_fixture(text) is
+  'The attempt suites'' fixture: East with admin Ada, teacher Tom, students Sue and Sam; West with teacher Will and student Bea; and East''s exam of tests.create_mixed_exam().';
+
+create function tests.create_quiz() returns void
+language sql
+set search_path = ''
+as $$
+  insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
+  values ('20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'East Quiz', true, 3600, 60);
+  insert into public.exam_sections (id, exam_id, position, title)
+  values ('30000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 0, 'Only section');
+  insert into public.questions (id, exam_id, section_id, position, type, prompt, options)
+  values
+    ('40000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
+     0, 'single_choice', 'What is 2 + 2?', '[{"id": "a", "text": "3"}, {"id": "b", "text": "4"}]'),
+    ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
+     1, 'true_false', 'Zero is even.', '[]'),
+    ('40000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
+     2, 'numeric', 'Six times seven?', '[]');
+  insert into private.question_keys (question_id, correct)
+  values
+    ('40000000-0000-4000-8000-000000000001', '"b"'),
+    ('40000000-0000-4000-8000-000000000002', 'true'),
+    ('40000000-0000-4000-8000-000000000003', '42');
+$$;
+comment on function tests.create_quiz() is
+  'East''s published one-hour quiz East Quiz (…001, 60 s grace), one section (…001) and three questions with keys: single_choice "b" (…001), true_false true (…002), numeric 42 (…003).';
+
+create function tests.create_one_question_quizzes() returns void
+language sql
+set search_path = ''
+as $$
+  insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
+  values
+    ('20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'East Quiz', true, 3600, 60),
+    ('20000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000002', 'West Quiz', true, 3600, 60);
+  insert into public.exam_sections (id, exam_id, position, title)
+  values
+    ('30000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 0, 'Only section'),
+    ('30000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000002', 0, 'Only section');
+  insert into public.questions (id, exam_id, section_id, position, type, prompt)
+  values
+    ('40000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001',
+     '30000000-0000-4000-8000-000000000001', 0, 'true_false', 'Zero is even.'),
+    ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000002',
+     '30000000-0000-4000-8000-000000000002', 0, 'true_false', 'Water is wet.');
+$$;
+comment on function tests.create_one_question_quizzes() is
+  'East Quiz (…001) and West Quiz (…002), published, one hour, 60 s grace, one section (…001, …002) and one true_false question each (…001, …002), without keys.';

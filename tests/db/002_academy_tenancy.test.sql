@@ -7,12 +7,12 @@ select plan(36);
 
 -- Two academies: North (admin Alice, teacher Tom, student Sue) and South (admin Bob,
 -- student Bea); Nell has signed up but belongs to no academy yet.
-select tests.create_supabase_user('alice', 'alice@north-002.example', null, '{"display_name": "Alice Admin"}');
-select tests.create_supabase_user('tom', 'tom@north-002.example', null, '{"full_name": "Tom Teacher"}');
-select tests.create_supabase_user('sue', 'sue.student@north-002.example');
-select tests.create_supabase_user('bob', 'bob@south-002.example', null, '{"display_name": "Bob Admin"}');
-select tests.create_supabase_user('bea', 'bea@south-002.example', null, '{"display_name": "Bea Student"}');
-select tests.create_supabase_user('nell', 'nell@nowhere-002.example', null, '{"display_name": "Nell Newcomer"}');
+select from tests.create_supabase_user('alice', 'alice@north-002.example', null, '{"display_name": "Alice Admin"}');
+select from tests.create_supabase_user('tom', 'tom@north-002.example', null, '{"full_name": "Tom Teacher"}');
+select from tests.create_supabase_user('sue', 'sue.student@north-002.example');
+select from tests.create_supabase_user('bob', 'bob@south-002.example', null, '{"display_name": "Bob Admin"}');
+select from tests.create_supabase_user('bea', 'bea@south-002.example', null, '{"display_name": "Bea Student"}');
+select from tests.create_supabase_user('nell', 'nell@nowhere-002.example', null, '{"display_name": "Nell Newcomer"}');
 
 insert into public.academies (id, name, slug)
 values

@@ -7,12 +7,12 @@ select plan(39);
 
 -- Two academies: East (admin Ada, teacher Tom, student Sue) and West (admin Will,
 -- student Bea); Nell has signed up but belongs to no academy yet.
-select tests.create_supabase_user('ada', 'ada@east-003.example', null, '{"display_name": "Ada Admin"}');
-select tests.create_supabase_user('tom', 'tom@east-003.example', null, '{"display_name": "Tom Teacher"}');
-select tests.create_supabase_user('sue', 'sue@east-003.example', null, '{"display_name": "Sue Student"}');
-select tests.create_supabase_user('will', 'will@west-003.example', null, '{"display_name": "Will Admin"}');
-select tests.create_supabase_user('bea', 'bea@west-003.example', null, '{"display_name": "Bea Student"}');
-select tests.create_supabase_user('nell', 'nell@nowhere-003.example', null, '{"display_name": "Nell Newcomer"}');
+select from tests.create_supabase_user('ada', 'ada@east-003.example', null, '{"display_name": "Ada Admin"}');
+select from tests.create_supabase_user('tom', 'tom@east-003.example', null, '{"display_name": "Tom Teacher"}');
+select from tests.create_supabase_user('sue', 'sue@east-003.example', null, '{"display_name": "Sue Student"}');
+select from tests.create_supabase_user('will', 'will@west-003.example', null, '{"display_name": "Will Admin"}');
+select from tests.create_supabase_user('bea', 'bea@west-003.example', null, '{"display_name": "Bea Student"}');
+select from tests.create_supabase_user('nell', 'nell@nowhere-003.example', null, '{"display_name": "Nell Newcomer"}');
 
 insert into public.academies (id, name, slug)
 values

@@ -6,11 +6,11 @@ begin;
 select plan(38);
 
 -- East: admin Ada, teacher Tom, student Sue; West: teacher Will, student Bea.
-select tests.create_supabase_user('ada', 'ada@east-004.example');
-select tests.create_supabase_user('tom', 'tom@east-004.example');
-select tests.create_supabase_user('sue', 'sue@east-004.example');
-select tests.create_supabase_user('will', 'will@west-004.example');
-select tests.create_supabase_user('bea', 'bea@west-004.example');
+select from tests.create_supabase_user('ada', 'ada@east-004.example');
+select from tests.create_supabase_user('tom', 'tom@east-004.example');
+select from tests.create_supabase_user('sue', 'sue@east-004.example');
+select from tests.create_supabase_user('will', 'will@west-004.example');
+select from tests.create_supabase_user('bea', 'bea@west-004.example');
 
 insert into public.academies (id, name, slug)
 values

@@ -7,62 +7,9 @@ begin;
 select plan(26);
 
 -- East: admin Ada, teacher Tom, students Sue and Sam; West: teacher Will, student Bea.
-select tests.create_supabase_user('ada', 'ada@east-005.example');
-select tests.create_supabase_user('tom', 'tom@east-005.example');
-select tests.create_supabase_user('sue', 'sue@east-005.example');
-select tests.create_supabase_user('sam', 'sam@east-005.example');
-select tests.create_supabase_user('will', 'will@west-005.example');
-select tests.create_supabase_user('bea', 'bea@west-005.example');
-
-insert into public.academies (id, name, slug)
-values
-  ('10000000-0000-4000-8000-000000000001', 'East Academy', 'east-academy-005'),
-  ('10000000-0000-4000-8000-000000000002', 'West Academy', 'west-academy-005');
-
-insert into public.academy_members (academy_id, user_id, role)
-values
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('ada'), 'admin'),
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('tom'), 'teacher'),
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('sue'), 'student'),
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('sam'), 'student'),
-  ('10000000-0000-4000-8000-000000000002', tests.get_supabase_uid('will'), 'teacher'),
-  ('10000000-0000-4000-8000-000000000002', tests.get_supabase_uid('bea'), 'student');
-
 -- East's published exam: one hour, 60 s grace, free navigation, merge strategy; two
--- sections and one question of every type, each with its key.
-insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
-values ('20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'East Mixed', true, 3600, 60);
-
-insert into public.exam_sections (id, exam_id, position, title, sub_skill)
-values
-  ('30000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 0, 'Maths', 'algebra'),
-  ('30000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', 1, 'Science', 'science');
-
-insert into public.questions (id, exam_id, section_id, position, type, prompt, options, points, sub_skill)
-values
-  ('40000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   0, 'single_choice', 'What is 2 + 2?', '[{"id": "a", "text": "3"}, {"id": "b", "text": "4"}, {"id": "c", "text": "5"}]', 1, null),
-  ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   1, 'multiple_choice', 'Which are prime?', '[{"id": "a", "text": "2"}, {"id": "b", "text": "4"}, {"id": "c", "text": "5"}, {"id": "d", "text": "9"}]', 2, null),
-  ('40000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   2, 'true_false', 'Zero is even.', '[]', 1, null),
-  ('40000000-0000-4000-8000-000000000004', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   3, 'numeric', 'Gravity on Earth in m/s², two decimals?', '[]', 1, null),
-  ('40000000-0000-4000-8000-000000000005', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
-   0, 'short_text', 'How do plants make their food?', '[]', 1, 'biology'),
-  ('40000000-0000-4000-8000-000000000006', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
-   1, 'short_text', 'Chemical formula of table salt?', '[]', 1, null),
-  ('40000000-0000-4000-8000-000000000007', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
-   2, 'essay', 'Explain osmosis.', '[]', 5, null);
-
-insert into private.question_keys (question_id, correct, tolerance, accepted_texts, case_sensitive)
-values
-  ('40000000-0000-4000-8000-000000000001', '"b"', null, null, false),
-  ('40000000-0000-4000-8000-000000000002', '["a", "c"]', null, null, false),
-  ('40000000-0000-4000-8000-000000000003', 'true', null, null, false),
-  ('40000000-0000-4000-8000-000000000004', '9.81', 0.05, null, false),
-  ('40000000-0000-4000-8000-000000000005', null, null, '{Photosynthesis}', false),
-  ('40000000-0000-4000-8000-000000000006', null, null, '{NaCl}', true);
+-- sections and one question of every type, each with its key (tests.create_mixed_exam).
+select tests.create_exam_fixture('005');
 
 -- ==========================================================================================
 -- Owner: which private functions a client may call at all
@@ -99,9 +46,9 @@ select throws_ok(
 );
 
 -- Sue starts, answers (always wrongly) and flags, from two devices.
-select set_config('test.attempt', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000001') as a), true);
+select from set_config('test.attempt', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000001') as a), true);
 
-select set_config('test.ops', (
+select from set_config('test.ops', (
   select to_jsonb(o.results)::text from public.apply_attempt_ops(
     current_setting('test.attempt')::uuid,
     '[
@@ -114,7 +61,7 @@ select set_config('test.ops', (
       {"op_id": "50000000-0000-4000-8000-000000000007", "type": "flag", "question_id": "40000000-0000-4000-8000-000000000004"}
     ]'::jsonb, 'laptop') as o), true);
 
-select set_config('test.conflict', (
+select from set_config('test.conflict', (
   select to_jsonb(o.results)::text from public.apply_attempt_ops(
     current_setting('test.attempt')::uuid,
     '[{"op_id": "50000000-0000-4000-8000-000000000008", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000004", "value": 2.5, "base_version": 0}]'::jsonb,
@@ -196,7 +143,7 @@ select ok(
   'The outbox events a student reads about their attempt hold no key field or value'
 );
 
-select set_config('realtime.topic', 'attempt:' || current_setting('test.attempt'), true);
+select from set_config('realtime.topic', 'attempt:' || current_setting('test.attempt'), true);
 
 select ok(
   (select count(*) from realtime.messages where topic = 'attempt:' || current_setting('test.attempt')) >= 3

@@ -8,62 +8,9 @@ begin;
 select plan(40);
 
 -- East: admin Ada, teacher Tom, students Sue and Sam; West: teacher Will, student Bea.
-select tests.create_supabase_user('ada', 'ada@east-007.example');
-select tests.create_supabase_user('tom', 'tom@east-007.example');
-select tests.create_supabase_user('sue', 'sue@east-007.example');
-select tests.create_supabase_user('sam', 'sam@east-007.example');
-select tests.create_supabase_user('will', 'will@west-007.example');
-select tests.create_supabase_user('bea', 'bea@west-007.example');
-
-insert into public.academies (id, name, slug)
-values
-  ('10000000-0000-4000-8000-000000000001', 'East Academy', 'east-academy-007'),
-  ('10000000-0000-4000-8000-000000000002', 'West Academy', 'west-academy-007');
-
-insert into public.academy_members (academy_id, user_id, role)
-values
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('ada'), 'admin'),
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('tom'), 'teacher'),
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('sue'), 'student'),
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('sam'), 'student'),
-  ('10000000-0000-4000-8000-000000000002', tests.get_supabase_uid('will'), 'teacher'),
-  ('10000000-0000-4000-8000-000000000002', tests.get_supabase_uid('bea'), 'student');
-
 -- East's published exam: one hour, 60 s grace, free navigation, merge strategy; two
--- sections and one question of every type, each with its key.
-insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
-values ('20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'East Mixed', true, 3600, 60);
-
-insert into public.exam_sections (id, exam_id, position, title, sub_skill)
-values
-  ('30000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 0, 'Maths', 'algebra'),
-  ('30000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', 1, 'Science', 'science');
-
-insert into public.questions (id, exam_id, section_id, position, type, prompt, options, points, sub_skill)
-values
-  ('40000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   0, 'single_choice', 'What is 2 + 2?', '[{"id": "a", "text": "3"}, {"id": "b", "text": "4"}, {"id": "c", "text": "5"}]', 1, null),
-  ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   1, 'multiple_choice', 'Which are prime?', '[{"id": "a", "text": "2"}, {"id": "b", "text": "4"}, {"id": "c", "text": "5"}, {"id": "d", "text": "9"}]', 2, null),
-  ('40000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   2, 'true_false', 'Zero is even.', '[]', 1, null),
-  ('40000000-0000-4000-8000-000000000004', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   3, 'numeric', 'Gravity on Earth in m/s², two decimals?', '[]', 1, null),
-  ('40000000-0000-4000-8000-000000000005', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
-   0, 'short_text', 'How do plants make their food?', '[]', 1, 'biology'),
-  ('40000000-0000-4000-8000-000000000006', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
-   1, 'short_text', 'Chemical formula of table salt?', '[]', 1, null),
-  ('40000000-0000-4000-8000-000000000007', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
-   2, 'essay', 'Explain osmosis.', '[]', 5, null);
-
-insert into private.question_keys (question_id, correct, tolerance, accepted_texts, case_sensitive)
-values
-  ('40000000-0000-4000-8000-000000000001', '"b"', null, null, false),
-  ('40000000-0000-4000-8000-000000000002', '["a", "c"]', null, null, false),
-  ('40000000-0000-4000-8000-000000000003', 'true', null, null, false),
-  ('40000000-0000-4000-8000-000000000004', '9.81', 0.05, null, false),
-  ('40000000-0000-4000-8000-000000000005', null, null, '{Photosynthesis}', false),
-  ('40000000-0000-4000-8000-000000000006', null, null, '{NaCl}', true);
+-- sections and one question of every type, each with its key (tests.create_mixed_exam).
+select tests.create_exam_fixture('007');
 
 -- Another East exam, whose question is not part of the one Sue takes.
 insert into public.exams (id, academy_id, title, published, duration_seconds)
@@ -104,9 +51,9 @@ grant execute on function pg_temp.attempt_snapshot() to authenticated;
 -- ==========================================================================================
 
 select tests.authenticate_as('sue');
-select set_config('test.attempt', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000001') as a), true);
+select from set_config('test.attempt', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000001') as a), true);
 
-select set_config('test.batch', '[
+select from set_config('test.batch', '[
   {"op_id": "50000000-0000-4000-8000-000000000001", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000001", "value": "b", "base_version": 0},
   {"op_id": "50000000-0000-4000-8000-000000000002", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000002", "value": ["a", "c"], "base_version": 0},
   {"op_id": "50000000-0000-4000-8000-000000000003", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000005", "value": "sunlight", "base_version": 0},
@@ -117,7 +64,7 @@ select set_config('test.batch', '[
   {"op_id": "50000000-0000-4000-8000-000000000008", "type": "activity", "event": "focus_lost"}
 ]', true);
 
-select set_config('test.outcome', (
+select from set_config('test.outcome', (
   select to_jsonb(o)::text
   from public.apply_attempt_ops(current_setting('test.attempt')::uuid, current_setting('test.batch')::jsonb, 'laptop') as o
 ), true);
@@ -208,7 +155,7 @@ select results_eq(
 );
 
 -- Replays of the first batch: as sent, then in reverse order.
-select set_config('test.before', pg_temp.attempt_snapshot()::text, true);
+select from set_config('test.before', pg_temp.attempt_snapshot()::text, true);
 
 select results_eq(
   $$
@@ -265,7 +212,7 @@ select results_eq(
 );
 
 -- One client's ops with seq, sent out of order.
-select set_config('test.seq_batch', '[
+select from set_config('test.seq_batch', '[
   {"op_id": "50000000-0000-4000-8000-000000000033", "seq": 3, "type": "answer", "question_id": "40000000-0000-4000-8000-000000000004", "value": 3, "base_version": 0},
   {"op_id": "50000000-0000-4000-8000-000000000031", "seq": 1, "type": "answer", "question_id": "40000000-0000-4000-8000-000000000004", "value": 1, "base_version": 0},
   {"op_id": "50000000-0000-4000-8000-000000000032", "seq": 2, "type": "answer", "question_id": "40000000-0000-4000-8000-000000000004", "value": 2, "base_version": 0}
@@ -355,7 +302,7 @@ select is(
 -- Student (Sue): malformed batches, each refused whole
 -- ==========================================================================================
 
-select set_config('test.before', pg_temp.attempt_snapshot()::text, true);
+select from set_config('test.before', pg_temp.attempt_snapshot()::text, true);
 
 select is(
   tests.error_of($$ select public.apply_attempt_ops(current_setting('test.attempt')::uuid,
@@ -468,7 +415,7 @@ select is(
   'A timer op without remaining_ms is refused with invalid_time'
 );
 
-select set_config('test.before', pg_temp.attempt_snapshot()::text, true);
+select from set_config('test.before', pg_temp.attempt_snapshot()::text, true);
 
 -- ==========================================================================================
 -- Another student of the academy (Sam)

@@ -8,62 +8,9 @@ begin;
 select plan(37);
 
 -- East: admin Ada, teacher Tom, students Sue and Sam; West: teacher Will, student Bea.
-select tests.create_supabase_user('ada', 'ada@east-009.example');
-select tests.create_supabase_user('tom', 'tom@east-009.example');
-select tests.create_supabase_user('sue', 'sue@east-009.example');
-select tests.create_supabase_user('sam', 'sam@east-009.example');
-select tests.create_supabase_user('will', 'will@west-009.example');
-select tests.create_supabase_user('bea', 'bea@west-009.example');
-
-insert into public.academies (id, name, slug)
-values
-  ('10000000-0000-4000-8000-000000000001', 'East Academy', 'east-academy-009'),
-  ('10000000-0000-4000-8000-000000000002', 'West Academy', 'west-academy-009');
-
-insert into public.academy_members (academy_id, user_id, role)
-values
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('ada'), 'admin'),
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('tom'), 'teacher'),
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('sue'), 'student'),
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('sam'), 'student'),
-  ('10000000-0000-4000-8000-000000000002', tests.get_supabase_uid('will'), 'teacher'),
-  ('10000000-0000-4000-8000-000000000002', tests.get_supabase_uid('bea'), 'student');
-
 -- East's published exam: one hour, 60 s grace, free navigation, merge strategy; two
--- sections and one question of every type, each with its key.
-insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
-values ('20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'East Mixed', true, 3600, 60);
-
-insert into public.exam_sections (id, exam_id, position, title, sub_skill)
-values
-  ('30000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 0, 'Maths', 'algebra'),
-  ('30000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', 1, 'Science', 'science');
-
-insert into public.questions (id, exam_id, section_id, position, type, prompt, options, points, sub_skill)
-values
-  ('40000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   0, 'single_choice', 'What is 2 + 2?', '[{"id": "a", "text": "3"}, {"id": "b", "text": "4"}, {"id": "c", "text": "5"}]', 1, null),
-  ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   1, 'multiple_choice', 'Which are prime?', '[{"id": "a", "text": "2"}, {"id": "b", "text": "4"}, {"id": "c", "text": "5"}, {"id": "d", "text": "9"}]', 2, null),
-  ('40000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   2, 'true_false', 'Zero is even.', '[]', 1, null),
-  ('40000000-0000-4000-8000-000000000004', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   3, 'numeric', 'Gravity on Earth in m/s², two decimals?', '[]', 1, null),
-  ('40000000-0000-4000-8000-000000000005', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
-   0, 'short_text', 'How do plants make their food?', '[]', 1, 'biology'),
-  ('40000000-0000-4000-8000-000000000006', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
-   1, 'short_text', 'Chemical formula of table salt?', '[]', 1, null),
-  ('40000000-0000-4000-8000-000000000007', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
-   2, 'essay', 'Explain osmosis.', '[]', 5, null);
-
-insert into private.question_keys (question_id, correct, tolerance, accepted_texts, case_sensitive)
-values
-  ('40000000-0000-4000-8000-000000000001', '"b"', null, null, false),
-  ('40000000-0000-4000-8000-000000000002', '["a", "c"]', null, null, false),
-  ('40000000-0000-4000-8000-000000000003', 'true', null, null, false),
-  ('40000000-0000-4000-8000-000000000004', '9.81', 0.05, null, false),
-  ('40000000-0000-4000-8000-000000000005', null, null, '{Photosynthesis}', false),
-  ('40000000-0000-4000-8000-000000000006', null, null, '{NaCl}', true);
+-- sections and one question of every type, each with its key (tests.create_mixed_exam).
+select tests.create_exam_fixture('009');
 
 -- East exams with the other expiry policies (one question each), and a sequential exam
 -- whose second section has its own five-minute limit.
@@ -91,19 +38,19 @@ values ('40000000-0000-4000-8000-000000000021', 'true'), ('40000000-0000-4000-80
 
 -- Sam starts two attempts: one whose time is not up, one he submits too late.
 select tests.authenticate_as('sam');
-select set_config('test.sam_open', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000001') as a), true);
-select set_config('test.sam_late', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000002') as a), true);
-select public.update_attempt_heartbeat(current_setting('test.sam_open')::uuid, 'sam-laptop');
+select from set_config('test.sam_open', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000001') as a), true);
+select from set_config('test.sam_late', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000002') as a), true);
+select from public.update_attempt_heartbeat(current_setting('test.sam_open')::uuid, 'sam-laptop');
 
 -- ==========================================================================================
 -- Student (Sue): the server's clock
 -- ==========================================================================================
 
 select tests.authenticate_as('sue');
-select set_config('test.auto', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000001') as a), true);
-select set_config('test.grace', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000002') as a), true);
-select set_config('test.abandon', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000003') as a), true);
-select set_config('test.sequence', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000004') as a), true);
+select from set_config('test.auto', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000001') as a), true);
+select from set_config('test.grace', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000002') as a), true);
+select from set_config('test.abandon', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000003') as a), true);
+select from set_config('test.sequence', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000004') as a), true);
 
 select results_eq(
   $$
@@ -375,7 +322,7 @@ select results_eq(
   'The rejected ops left the position and the answers as they were'
 );
 
-select public.apply_attempt_ops(current_setting('test.sequence')::uuid,
+select from public.apply_attempt_ops(current_setting('test.sequence')::uuid,
   '[{"op_id": "50000000-0000-4000-8000-000000000044", "type": "position", "question_id": "40000000-0000-4000-8000-000000000043"}]', 'laptop');
 
 select results_eq(

@@ -7,71 +7,18 @@ begin;
 select plan(35);
 
 -- East: admin Ada, teacher Tom, students Sue and Sam; West: teacher Will, student Bea.
-select tests.create_supabase_user('ada', 'ada@east-011.example');
-select tests.create_supabase_user('tom', 'tom@east-011.example');
-select tests.create_supabase_user('sue', 'sue@east-011.example');
-select tests.create_supabase_user('sam', 'sam@east-011.example');
-select tests.create_supabase_user('will', 'will@west-011.example');
-select tests.create_supabase_user('bea', 'bea@west-011.example');
-
-insert into public.academies (id, name, slug)
-values
-  ('10000000-0000-4000-8000-000000000001', 'East Academy', 'east-academy-011'),
-  ('10000000-0000-4000-8000-000000000002', 'West Academy', 'west-academy-011');
-
-insert into public.academy_members (academy_id, user_id, role)
-values
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('ada'), 'admin'),
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('tom'), 'teacher'),
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('sue'), 'student'),
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('sam'), 'student'),
-  ('10000000-0000-4000-8000-000000000002', tests.get_supabase_uid('will'), 'teacher'),
-  ('10000000-0000-4000-8000-000000000002', tests.get_supabase_uid('bea'), 'student');
-
 -- East's published exam: one hour, 60 s grace, free navigation, merge strategy; two
--- sections and one question of every type, each with its key.
-insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
-values ('20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'East Mixed', true, 3600, 60);
-
-insert into public.exam_sections (id, exam_id, position, title, sub_skill)
-values
-  ('30000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 0, 'Maths', 'algebra'),
-  ('30000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', 1, 'Science', 'science');
-
-insert into public.questions (id, exam_id, section_id, position, type, prompt, options, points, sub_skill)
-values
-  ('40000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   0, 'single_choice', 'What is 2 + 2?', '[{"id": "a", "text": "3"}, {"id": "b", "text": "4"}, {"id": "c", "text": "5"}]', 1, null),
-  ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   1, 'multiple_choice', 'Which are prime?', '[{"id": "a", "text": "2"}, {"id": "b", "text": "4"}, {"id": "c", "text": "5"}, {"id": "d", "text": "9"}]', 2, null),
-  ('40000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   2, 'true_false', 'Zero is even.', '[]', 1, null),
-  ('40000000-0000-4000-8000-000000000004', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   3, 'numeric', 'Gravity on Earth in m/s², two decimals?', '[]', 1, null),
-  ('40000000-0000-4000-8000-000000000005', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
-   0, 'short_text', 'How do plants make their food?', '[]', 1, 'biology'),
-  ('40000000-0000-4000-8000-000000000006', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
-   1, 'short_text', 'Chemical formula of table salt?', '[]', 1, null),
-  ('40000000-0000-4000-8000-000000000007', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002',
-   2, 'essay', 'Explain osmosis.', '[]', 5, null);
-
-insert into private.question_keys (question_id, correct, tolerance, accepted_texts, case_sensitive)
-values
-  ('40000000-0000-4000-8000-000000000001', '"b"', null, null, false),
-  ('40000000-0000-4000-8000-000000000002', '["a", "c"]', null, null, false),
-  ('40000000-0000-4000-8000-000000000003', 'true', null, null, false),
-  ('40000000-0000-4000-8000-000000000004', '9.81', 0.05, null, false),
-  ('40000000-0000-4000-8000-000000000005', null, null, '{Photosynthesis}', false),
-  ('40000000-0000-4000-8000-000000000006', null, null, '{NaCl}', true);
+-- sections and one question of every type, each with its key (tests.create_mixed_exam).
+select tests.create_exam_fixture('011');
 
 -- Sue and Sam each start an attempt; Sue saves one answer from her laptop.
 select tests.authenticate_as('sam');
-select set_config('test.sam', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000001') as a), true);
+select from set_config('test.sam', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000001') as a), true);
 select tests.authenticate_as('sue');
-select set_config('test.sue', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000001') as a), true);
-select set_config('test.topic', 'attempt:' || current_setting('test.sue'), true);
+select from set_config('test.sue', (select a.id::text from public.start_attempt('20000000-0000-4000-8000-000000000001') as a), true);
+select from set_config('test.topic', 'attempt:' || current_setting('test.sue'), true);
 
-select public.apply_attempt_ops(current_setting('test.sue')::uuid,
+select from public.apply_attempt_ops(current_setting('test.sue')::uuid,
   '[{"op_id": "50000000-0000-4000-8000-000000000001", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000001", "value": "c", "base_version": 0}]',
   'laptop');
 
@@ -113,7 +60,7 @@ select results_eq(
 -- ==========================================================================================
 
 select tests.authenticate_as('sue');
-select set_config('realtime.topic', current_setting('test.topic'), true);
+select from set_config('realtime.topic', current_setting('test.topic'), true);
 
 select ok(
   (select count(*) from realtime.messages where topic = current_setting('test.topic')) = 2,
@@ -149,21 +96,21 @@ select throws_ok(
   'A student cannot write to the outbox'
 );
 
-select set_config('realtime.topic', 'attempt:' || current_setting('test.sam'), true);
+select from set_config('realtime.topic', 'attempt:' || current_setting('test.sam'), true);
 
 select is_empty(
   $$ select * from realtime.messages where topic = 'attempt:' || current_setting('test.sam') $$,
   'A student cannot join another student''s attempt channel'
 );
 
-select set_config('realtime.topic', current_setting('test.topic'), true);
+select from set_config('realtime.topic', current_setting('test.topic'), true);
 
 select is_empty(
   $$ select * from realtime.messages where topic = 'attempt:' || current_setting('test.sam') $$,
   'Joined to their own channel, a student still reads no message of another student''s channel'
 );
 
-select set_config('realtime.topic', 'user:' || tests.get_supabase_uid('sue'), true);
+select from set_config('realtime.topic', 'user:' || tests.get_supabase_uid('sue'), true);
 
 select lives_ok(
   $$
@@ -173,7 +120,7 @@ select lives_ok(
   'A student may join their own user channel'
 );
 
-select set_config('realtime.topic', 'user:' || tests.get_supabase_uid('sam'), true);
+select from set_config('realtime.topic', 'user:' || tests.get_supabase_uid('sam'), true);
 
 select throws_ok(
   $$
@@ -184,7 +131,7 @@ select throws_ok(
   'A student cannot join another user''s channel'
 );
 
-select set_config('realtime.topic', 'attempt:not-a-uuid', true);
+select from set_config('realtime.topic', 'attempt:not-a-uuid', true);
 
 select throws_ok(
   $$
@@ -196,7 +143,7 @@ select throws_ok(
 );
 
 -- Saves that change nothing others must see send nothing.
-select public.apply_attempt_ops(current_setting('test.sue')::uuid, '[
+select from public.apply_attempt_ops(current_setting('test.sue')::uuid, '[
   {"op_id": "50000000-0000-4000-8000-000000000001", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000001", "value": "c", "base_version": 0},
   {"op_id": "50000000-0000-4000-8000-000000000002", "type": "timer", "remaining_ms": 3500000},
   {"op_id": "50000000-0000-4000-8000-000000000003", "type": "activity", "event": "visibility_hidden"}
@@ -213,7 +160,7 @@ select is(
 -- ==========================================================================================
 
 select tests.authenticate_as('tom');
-select set_config('realtime.topic', current_setting('test.topic'), true);
+select from set_config('realtime.topic', current_setting('test.topic'), true);
 
 select ok(
   (select count(*) from realtime.messages where topic = current_setting('test.topic')) >= 2,
@@ -235,7 +182,7 @@ select is(
 );
 
 select tests.authenticate_as('ada');
-select set_config('realtime.topic', current_setting('test.topic'), true);
+select from set_config('realtime.topic', current_setting('test.topic'), true);
 
 select ok(
   (select count(*) from realtime.messages where topic = current_setting('test.topic')) >= 2,
@@ -253,7 +200,7 @@ select is(
 -- ==========================================================================================
 
 select tests.authenticate_as('sam');
-select set_config('realtime.topic', current_setting('test.topic'), true);
+select from set_config('realtime.topic', current_setting('test.topic'), true);
 
 select is(
   (select count(*)::integer from realtime.messages where topic = current_setting('test.topic')),
@@ -275,7 +222,7 @@ select is_empty(
   'Another student reads none of Sue''s outbox events'
 );
 
-select set_config('realtime.topic', 'attempt:' || current_setting('test.sam'), true);
+select from set_config('realtime.topic', 'attempt:' || current_setting('test.sam'), true);
 
 select throws_ok(
   $$
@@ -297,7 +244,7 @@ select is(
 -- ==========================================================================================
 
 select tests.authenticate_as('will');
-select set_config('realtime.topic', current_setting('test.topic'), true);
+select from set_config('realtime.topic', current_setting('test.topic'), true);
 
 select is(
   (select count(*)::integer from realtime.messages where topic = current_setting('test.topic')),
@@ -320,7 +267,7 @@ select is_empty(
 );
 
 select tests.authenticate_as('bea');
-select set_config('realtime.topic', current_setting('test.topic'), true);
+select from set_config('realtime.topic', current_setting('test.topic'), true);
 
 select is(
   (select count(*)::integer from realtime.messages where topic = current_setting('test.topic')),
@@ -342,7 +289,7 @@ select throws_ok(
 -- ==========================================================================================
 
 select tests.clear_authentication();
-select set_config('realtime.topic', current_setting('test.topic'), true);
+select from set_config('realtime.topic', current_setting('test.topic'), true);
 
 select is(
   (select count(*)::integer from realtime.messages where topic = current_setting('test.topic')),
@@ -382,9 +329,9 @@ select results_eq(
 -- ==========================================================================================
 
 select tests.authenticate_as('sue');
-select set_config('realtime.topic', current_setting('test.topic'), true);
+select from set_config('realtime.topic', current_setting('test.topic'), true);
 
-select public.update_flagged_questions(current_setting('test.sue')::uuid, '40000000-0000-4000-8000-000000000002', true);
+select from public.update_flagged_questions(current_setting('test.sue')::uuid, '40000000-0000-4000-8000-000000000002', true);
 
 select results_eq(
   $$

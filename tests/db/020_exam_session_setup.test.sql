@@ -9,42 +9,14 @@ select plan(38);
 
 -- East: admin Ada; teachers Tom (runs the session), Cal (made co-teacher) and Tia;
 -- student Sue. West: teacher Will.
-select tests.create_supabase_user('ada', 'ada@east-020.example');
-select tests.create_supabase_user('tom', 'tom@east-020.example');
-select tests.create_supabase_user('cal', 'cal@east-020.example');
-select tests.create_supabase_user('tia', 'tia@east-020.example');
-select tests.create_supabase_user('sue', 'sue@east-020.example');
-select tests.create_supabase_user('will', 'will@west-020.example');
-
-insert into public.academies (id, name, slug)
-values
-  ('10000000-0000-4000-8000-000000000001', 'East Academy', 'east-academy-020'),
-  ('10000000-0000-4000-8000-000000000002', 'West Academy', 'west-academy-020');
-
-insert into public.academy_members (academy_id, user_id, role)
-values
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('ada'), 'admin'),
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('tom'), 'teacher'),
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('cal'), 'teacher'),
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('tia'), 'teacher'),
-  ('10000000-0000-4000-8000-000000000001', tests.get_supabase_uid('sue'), 'student'),
-  ('10000000-0000-4000-8000-000000000002', tests.get_supabase_uid('will'), 'teacher');
+select tests.create_academies('020');
+select tests.add_members('east', 'admin', 'ada');
+select tests.add_members('east', 'teacher', 'tom', 'cal', 'tia');
+select tests.add_members('east', 'student', 'sue');
+select tests.add_members('west', 'teacher', 'will');
 
 -- East's one-hour quiz and West's exam, one question each.
-insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
-values
-  ('20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'East Quiz', true, 3600, 60),
-  ('20000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000002', 'West Quiz', true, 3600, 60);
-insert into public.exam_sections (id, exam_id, position, title)
-values
-  ('30000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 0, 'Only section'),
-  ('30000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000002', 0, 'Only section');
-insert into public.questions (id, exam_id, section_id, position, type, prompt)
-values
-  ('40000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001',
-   '30000000-0000-4000-8000-000000000001', 0, 'true_false', 'Zero is even.'),
-  ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000002',
-   '30000000-0000-4000-8000-000000000002', 0, 'true_false', 'Water is wet.');
+select tests.create_one_question_quizzes();
 
 
 -- ==========================================================================================
@@ -53,7 +25,7 @@ values
 
 select tests.authenticate_as('tom');
 
-select set_config('test.session', (
+select from set_config('test.session', (
   select s.id::text from public.create_exam_session('20000000-0000-4000-8000-000000000001') as s), true);
 
 select results_eq(
@@ -132,7 +104,7 @@ select is(
   'A teacher cannot create a session of an exam that does not exist'
 );
 
-select set_config('test.old_code',
+select from set_config('test.old_code',
   (select s.join_code from public.exam_sessions as s where s.id = current_setting('test.session')::uuid), true);
 
 select isnt(
@@ -179,9 +151,9 @@ select is(
 -- Join codes are unique among sessions not ended. For this transaction only the code
 -- generator draws HHHHHH, JJJJJJ, HHHHHH, then random codes again, so a collision is
 -- certain rather than one in a billion. Periods 4 and 5 are two more of Tom's sessions.
-select set_config('test.period4', (
+select from set_config('test.period4', (
   select s.id::text from public.create_exam_session('20000000-0000-4000-8000-000000000001', 'Period 4') as s), true);
-select set_config('test.period5', (
+select from set_config('test.period5', (
   select s.id::text from public.create_exam_session('20000000-0000-4000-8000-000000000001', 'Period 5') as s), true);
 
 select tests.act_as_owner();
@@ -235,7 +207,7 @@ select is(
 
 select tests.authenticate_as('cal');
 
-select set_config('test.old_code',
+select from set_config('test.old_code',
   (select s.join_code from public.exam_sessions as s where s.id = current_setting('test.session')::uuid), true);
 
 select isnt(
@@ -287,7 +259,7 @@ select is(
   'An admin of the academy creates a session of its exams'
 );
 
-select set_config('test.old_code',
+select from set_config('test.old_code',
   (select s.join_code from public.exam_sessions as s where s.id = current_setting('test.session')::uuid), true);
 
 select isnt(

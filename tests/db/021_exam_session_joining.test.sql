@@ -10,61 +10,28 @@ select plan(31);
 
 -- East: admin Ada; teachers Tom (runs the sessions) and Tia; students Sue, Sam, Kim, Lea
 -- and Ned. West: teacher Will, student Bea.
-select tests.create_supabase_user('ada', 'ada@east-021.example');
-select tests.create_supabase_user('tom', 'tom@east-021.example');
-select tests.create_supabase_user('tia', 'tia@east-021.example');
-select tests.create_supabase_user('sue', 'sue@east-021.example');
-select tests.create_supabase_user('sam', 'sam@east-021.example');
-select tests.create_supabase_user('kim', 'kim@east-021.example');
-select tests.create_supabase_user('lea', 'lea@east-021.example');
-select tests.create_supabase_user('ned', 'ned@east-021.example');
-select tests.create_supabase_user('will', 'will@west-021.example');
-select tests.create_supabase_user('bea', 'bea@west-021.example');
-
-insert into public.academies (id, name, slug)
-values
-  ('10000000-0000-4000-8000-000000000001', 'East Academy', 'east-academy-021'),
-  ('10000000-0000-4000-8000-000000000002', 'West Academy', 'west-academy-021');
-
-insert into public.academy_members (academy_id, user_id, role)
-select '10000000-0000-4000-8000-000000000001'::uuid, tests.get_supabase_uid(u.name), u.role::public.academy_role
-from (values ('ada', 'admin'), ('tom', 'teacher'), ('tia', 'teacher'), ('sue', 'student'), ('sam', 'student'),
-  ('kim', 'student'), ('lea', 'student'), ('ned', 'student')) as u (name, role)
-union all
-select '10000000-0000-4000-8000-000000000002'::uuid, tests.get_supabase_uid(u.name), u.role::public.academy_role
-from (values ('will', 'teacher'), ('bea', 'student')) as u (name, role);
+select tests.create_academies('021');
+select tests.add_members('east', 'admin', 'ada');
+select tests.add_members('east', 'teacher', 'tom', 'tia');
+select tests.add_members('east', 'student', 'sue', 'sam', 'kim', 'lea', 'ned');
+select tests.add_members('west', 'teacher', 'will');
+select tests.add_members('west', 'student', 'bea');
 
 -- East's one-hour quiz: three questions with keys.
-insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
-values ('20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'East Quiz', true, 3600, 60);
-insert into public.exam_sections (id, exam_id, position, title)
-values ('30000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 0, 'Only section');
-insert into public.questions (id, exam_id, section_id, position, type, prompt, options)
-values
-  ('40000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   0, 'single_choice', 'What is 2 + 2?', '[{"id": "a", "text": "3"}, {"id": "b", "text": "4"}]'),
-  ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   1, 'true_false', 'Zero is even.', '[]'),
-  ('40000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   2, 'numeric', 'Six times seven?', '[]');
-insert into private.question_keys (question_id, correct)
-values
-  ('40000000-0000-4000-8000-000000000001', '"b"'),
-  ('40000000-0000-4000-8000-000000000002', 'true'),
-  ('40000000-0000-4000-8000-000000000003', '42');
+select tests.create_quiz();
 
 
 
 -- Tom's sessions: Period 1 takes late joiners, Period 2 does not.
 select tests.authenticate_as('tom');
-select set_config('test.session', (
+select from set_config('test.session', (
   select s.id::text from public.create_exam_session('20000000-0000-4000-8000-000000000001', 'Period 1') as s), true);
-select set_config('test.closed', (
+select from set_config('test.closed', (
   select s.id::text from public.create_exam_session('20000000-0000-4000-8000-000000000001', 'Period 2', null, null,
     '{"late_join_allowed": false}') as s), true);
-select set_config('test.code', (select s.join_code from public.exam_sessions as s
+select from set_config('test.code', (select s.join_code from public.exam_sessions as s
   where s.id = current_setting('test.session')::uuid), true);
-select set_config('test.closed_code', (select s.join_code from public.exam_sessions as s
+select from set_config('test.closed_code', (select s.join_code from public.exam_sessions as s
   where s.id = current_setting('test.closed')::uuid), true);
 
 -- ==========================================================================================
@@ -82,7 +49,7 @@ select results_eq(
   'A student joins by code, in any case and spacing, and waits in the lobby'
 );
 
-select set_config('test.again', (
+select from set_config('test.again', (
   select p.status::text from public.join_exam_session(current_setting('test.code')) as p), true);
 
 select results_eq(
@@ -98,9 +65,9 @@ select is(
 );
 
 select tests.authenticate_as('sam');
-select public.join_exam_session(current_setting('test.code'));
+select from public.join_exam_session(current_setting('test.code'));
 select tests.authenticate_as('lea');
-select public.join_exam_session(current_setting('test.code'));
+select from public.join_exam_session(current_setting('test.code'));
 
 -- ==========================================================================================
 -- Teacher who runs the session (Tom): admit, enroll, remove, ban
@@ -151,7 +118,7 @@ select is(
   'A teacher cannot enroll a teacher as a student'
 );
 
-select public.remove_session_participant(current_setting('test.session')::uuid, tests.get_supabase_uid('kim'),
+select from public.remove_session_participant(current_setting('test.session')::uuid, tests.get_supabase_uid('kim'),
   'Left early');
 
 select is_empty(
@@ -290,7 +257,7 @@ select results_eq(
 );
 
 select tests.authenticate_as('tom');
-select public.launch_exam_session(current_setting('test.closed')::uuid);
+select from public.launch_exam_session(current_setting('test.closed')::uuid);
 select tests.authenticate_as('ned');
 
 select is(
@@ -301,7 +268,7 @@ select is(
 
 -- Period 1 launches (Sue is admitted; Sam waits; Kim is removed), and ten minutes go by.
 select tests.authenticate_as('tom');
-select public.launch_exam_session(current_setting('test.session')::uuid);
+select from public.launch_exam_session(current_setting('test.session')::uuid);
 select tests.act_as_owner();
 update public.exam_sessions
 set started_at = started_at - interval '10 minutes', deadline_at = deadline_at - interval '10 minutes'
@@ -355,7 +322,7 @@ select is(
 -- ==========================================================================================
 
 select tests.authenticate_as('tom');
-select public.remove_session_participant(current_setting('test.session')::uuid, tests.get_supabase_uid('sue'), 'Phone out');
+select from public.remove_session_participant(current_setting('test.session')::uuid, tests.get_supabase_uid('sue'), 'Phone out');
 select tests.authenticate_as('sue');
 
 select is(
@@ -368,7 +335,7 @@ select is(
   'A student removed during the exam cannot save: their attempt is frozen'
 );
 
-select set_config('test.sue_attempt', (select p.attempt_id::text from public.exam_session_participants as p
+select from set_config('test.sue_attempt', (select p.attempt_id::text from public.exam_session_participants as p
   where p.user_id = tests.get_supabase_uid('sue')), true);
 
 select results_eq(
@@ -379,7 +346,7 @@ select results_eq(
 
 select tests.authenticate_as('tom');
 
-select public.admit_session_participants(current_setting('test.session')::uuid, array[tests.get_supabase_uid('sue')]);
+select from public.admit_session_participants(current_setting('test.session')::uuid, array[tests.get_supabase_uid('sue')]);
 
 select results_eq(
   $$

@@ -12,48 +12,15 @@ select plan(33);
 
 -- East: admin Ada; teachers Tom (runs the sessions) and Tia; students Sue, Sam, Kim, Lea
 -- and Ned. West: teacher Will, student Bea.
-select tests.create_supabase_user('ada', 'ada@east-022.example');
-select tests.create_supabase_user('tom', 'tom@east-022.example');
-select tests.create_supabase_user('tia', 'tia@east-022.example');
-select tests.create_supabase_user('sue', 'sue@east-022.example');
-select tests.create_supabase_user('sam', 'sam@east-022.example');
-select tests.create_supabase_user('kim', 'kim@east-022.example');
-select tests.create_supabase_user('lea', 'lea@east-022.example');
-select tests.create_supabase_user('ned', 'ned@east-022.example');
-select tests.create_supabase_user('will', 'will@west-022.example');
-select tests.create_supabase_user('bea', 'bea@west-022.example');
-
-insert into public.academies (id, name, slug)
-values
-  ('10000000-0000-4000-8000-000000000001', 'East Academy', 'east-academy-022'),
-  ('10000000-0000-4000-8000-000000000002', 'West Academy', 'west-academy-022');
-
-insert into public.academy_members (academy_id, user_id, role)
-select '10000000-0000-4000-8000-000000000001'::uuid, tests.get_supabase_uid(u.name), u.role::public.academy_role
-from (values ('ada', 'admin'), ('tom', 'teacher'), ('tia', 'teacher'), ('sue', 'student'), ('sam', 'student'),
-  ('kim', 'student'), ('lea', 'student'), ('ned', 'student')) as u (name, role)
-union all
-select '10000000-0000-4000-8000-000000000002'::uuid, tests.get_supabase_uid(u.name), u.role::public.academy_role
-from (values ('will', 'teacher'), ('bea', 'student')) as u (name, role);
+select tests.create_academies('022');
+select tests.add_members('east', 'admin', 'ada');
+select tests.add_members('east', 'teacher', 'tom', 'tia');
+select tests.add_members('east', 'student', 'sue', 'sam', 'kim', 'lea', 'ned');
+select tests.add_members('west', 'teacher', 'will');
+select tests.add_members('west', 'student', 'bea');
 
 -- East's one-hour quiz: three questions with keys.
-insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
-values ('20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'East Quiz', true, 3600, 60);
-insert into public.exam_sections (id, exam_id, position, title)
-values ('30000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 0, 'Only section');
-insert into public.questions (id, exam_id, section_id, position, type, prompt, options)
-values
-  ('40000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   0, 'single_choice', 'What is 2 + 2?', '[{"id": "a", "text": "3"}, {"id": "b", "text": "4"}]'),
-  ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   1, 'true_false', 'Zero is even.', '[]'),
-  ('40000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   2, 'numeric', 'Six times seven?', '[]');
-insert into private.question_keys (question_id, correct)
-values
-  ('40000000-0000-4000-8000-000000000001', '"b"'),
-  ('40000000-0000-4000-8000-000000000002', 'true'),
-  ('40000000-0000-4000-8000-000000000003', '42');
+select tests.create_quiz();
 
 
 
@@ -75,14 +42,14 @@ grant execute on function pg_temp.save(uuid, jsonb) to authenticated;
 
 -- Tom's session: Sue, Sam and Kim enrolled (admitted); Lea joined and waits.
 select tests.authenticate_as('tom');
-select set_config('test.session', (
+select from set_config('test.session', (
   select s.id::text from public.create_exam_session('20000000-0000-4000-8000-000000000001', 'Period 1') as s), true);
-select count(*) from public.enroll_session_students(current_setting('test.session')::uuid,
+select from public.enroll_session_students(current_setting('test.session')::uuid,
   array[tests.get_supabase_uid('sue'), tests.get_supabase_uid('sam'), tests.get_supabase_uid('kim')]);
-select set_config('test.code', (select s.join_code from public.exam_sessions as s
+select from set_config('test.code', (select s.join_code from public.exam_sessions as s
   where s.id = current_setting('test.session')::uuid), true);
 select tests.authenticate_as('lea');
-select public.join_exam_session(current_setting('test.code'));
+select from public.join_exam_session(current_setting('test.code'));
 
 -- ==========================================================================================
 -- Teacher who runs the session (Tom): launch
@@ -132,10 +99,10 @@ select is(
 );
 
 select tests.authenticate_as('sue');
-select pg_temp.save('40000000-0000-4000-8000-000000000001', '"b"');
+select from pg_temp.save('40000000-0000-4000-8000-000000000001', '"b"');
 select tests.authenticate_as('kim');
-select pg_temp.save('40000000-0000-4000-8000-000000000001', '"b"');
-select pg_temp.save('40000000-0000-4000-8000-000000000002', 'true');
+select from pg_temp.save('40000000-0000-4000-8000-000000000001', '"b"');
+select from pg_temp.save('40000000-0000-4000-8000-000000000002', 'true');
 
 -- ==========================================================================================
 -- Teacher who runs the session (Tom): pause and resume, the student (Sue) frozen meanwhile
@@ -403,14 +370,14 @@ select is_empty(
 -- Period 2 (Ned) ran out two minutes ago, past the 60 s grace; Period 3 (Lea) ten seconds
 -- ago, still in the grace period.
 select tests.authenticate_as('tom');
-select set_config('test.period2', (
+select from set_config('test.period2', (
   select s.id::text from public.create_exam_session('20000000-0000-4000-8000-000000000001', 'Period 2') as s), true);
-select set_config('test.period3', (
+select from set_config('test.period3', (
   select s.id::text from public.create_exam_session('20000000-0000-4000-8000-000000000001', 'Period 3') as s), true);
-select count(*) from public.enroll_session_students(current_setting('test.period2')::uuid, array[tests.get_supabase_uid('ned')]);
-select count(*) from public.enroll_session_students(current_setting('test.period3')::uuid, array[tests.get_supabase_uid('lea')]);
-select public.launch_exam_session(current_setting('test.period2')::uuid);
-select public.launch_exam_session(current_setting('test.period3')::uuid);
+select from public.enroll_session_students(current_setting('test.period2')::uuid, array[tests.get_supabase_uid('ned')]);
+select from public.enroll_session_students(current_setting('test.period3')::uuid, array[tests.get_supabase_uid('lea')]);
+select from public.launch_exam_session(current_setting('test.period2')::uuid);
+select from public.launch_exam_session(current_setting('test.period3')::uuid);
 select tests.act_as_owner();
 update public.exam_sessions
 set started_at = now() - interval '62 minutes', deadline_at = now() - interval '2 minutes'
@@ -424,7 +391,7 @@ where id = current_setting('test.period3')::uuid;
 update public.exam_attempts
 set started_at = now() - interval '3610 seconds', deadline_at = now() - interval '10 seconds'
 where session_id = current_setting('test.period3')::uuid;
-select private.expire_overdue_attempts();
+select from private.expire_overdue_attempts();
 
 select is(
   private.end_finished_sessions(),

@@ -11,45 +11,15 @@ select plan(26);
 -- East: admin Ada; teachers Tom (runs Period 1), Cal (its co-teacher) and Tia (runs
 -- Period 2); students Sue and Sam (in Period 1), Kim (in Period 2) and Ned (in none).
 -- West: teacher Will (runs West's session), student Bea (in it).
-select tests.create_supabase_user('ada', 'ada@east-023.example');
-select tests.create_supabase_user('tom', 'tom@east-023.example');
-select tests.create_supabase_user('cal', 'cal@east-023.example');
-select tests.create_supabase_user('tia', 'tia@east-023.example');
-select tests.create_supabase_user('sue', 'sue@east-023.example');
-select tests.create_supabase_user('sam', 'sam@east-023.example');
-select tests.create_supabase_user('kim', 'kim@east-023.example');
-select tests.create_supabase_user('ned', 'ned@east-023.example');
-select tests.create_supabase_user('will', 'will@west-023.example');
-select tests.create_supabase_user('bea', 'bea@west-023.example');
-
-insert into public.academies (id, name, slug)
-values
-  ('10000000-0000-4000-8000-000000000001', 'East Academy', 'east-academy-023'),
-  ('10000000-0000-4000-8000-000000000002', 'West Academy', 'west-academy-023');
-
-insert into public.academy_members (academy_id, user_id, role)
-select '10000000-0000-4000-8000-000000000001'::uuid, tests.get_supabase_uid(u.name), u.role::public.academy_role
-from (values ('ada', 'admin'), ('tom', 'teacher'), ('cal', 'teacher'), ('tia', 'teacher'), ('sue', 'student'),
-  ('sam', 'student'), ('kim', 'student'), ('ned', 'student')) as u (name, role)
-union all
-select '10000000-0000-4000-8000-000000000002'::uuid, tests.get_supabase_uid(u.name), u.role::public.academy_role
-from (values ('will', 'teacher'), ('bea', 'student')) as u (name, role);
+select tests.create_academies('023');
+select tests.add_members('east', 'admin', 'ada');
+select tests.add_members('east', 'teacher', 'tom', 'cal', 'tia');
+select tests.add_members('east', 'student', 'sue', 'sam', 'kim', 'ned');
+select tests.add_members('west', 'teacher', 'will');
+select tests.add_members('west', 'student', 'bea');
 
 -- East's and West's quizzes, one question each.
-insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
-values
-  ('20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'East Quiz', true, 3600, 60),
-  ('20000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000002', 'West Quiz', true, 3600, 60);
-insert into public.exam_sections (id, exam_id, position, title)
-values
-  ('30000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 0, 'Only section'),
-  ('30000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000002', 0, 'Only section');
-insert into public.questions (id, exam_id, section_id, position, type, prompt)
-values
-  ('40000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001',
-   '30000000-0000-4000-8000-000000000001', 0, 'true_false', 'Zero is even.'),
-  ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000002',
-   '30000000-0000-4000-8000-000000000002', 0, 'true_false', 'Water is wet.');
+select tests.create_one_question_quizzes();
 
 
 -- Test-local helper: every action RPC on the session in test.session, with the error each
@@ -97,22 +67,22 @@ grant execute on function pg_temp.rows_read() to authenticated;
 -- Period 1 (Tom's, co-teacher Cal): Sue and Sam, launched, with an announcement. Period 2
 -- (Tia's): Kim. West's session (Will's): Bea.
 select tests.authenticate_as('tom');
-select set_config('test.session', (
+select from set_config('test.session', (
   select s.id::text from public.create_exam_session('20000000-0000-4000-8000-000000000001', 'Period 1') as s), true);
-select public.add_session_teacher(current_setting('test.session')::uuid, tests.get_supabase_uid('cal'));
-select count(*) from public.enroll_session_students(current_setting('test.session')::uuid,
+select from public.add_session_teacher(current_setting('test.session')::uuid, tests.get_supabase_uid('cal'));
+select from public.enroll_session_students(current_setting('test.session')::uuid,
   array[tests.get_supabase_uid('sue'), tests.get_supabase_uid('sam')]);
-select public.launch_exam_session(current_setting('test.session')::uuid);
-select public.post_session_announcement(current_setting('test.session')::uuid, 'Ten minutes left');
+select from public.launch_exam_session(current_setting('test.session')::uuid);
+select from public.post_session_announcement(current_setting('test.session')::uuid, 'Ten minutes left');
 select tests.authenticate_as('tia');
-select set_config('test.period2', (
+select from set_config('test.period2', (
   select s.id::text from public.create_exam_session('20000000-0000-4000-8000-000000000001', 'Period 2') as s), true);
-select count(*) from public.enroll_session_students(current_setting('test.period2')::uuid,
+select from public.enroll_session_students(current_setting('test.period2')::uuid,
   array[tests.get_supabase_uid('kim')]);
 select tests.authenticate_as('will');
-select set_config('test.west', (
+select from set_config('test.west', (
   select s.id::text from public.create_exam_session('20000000-0000-4000-8000-000000000002', 'West') as s), true);
-select count(*) from public.enroll_session_students(current_setting('test.west')::uuid,
+select from public.enroll_session_students(current_setting('test.west')::uuid,
   array[tests.get_supabase_uid('bea')]);
 
 -- ==========================================================================================

@@ -12,45 +12,14 @@ select plan(34);
 
 -- East: admin Ada; teachers Tom (runs the session), Cal (its co-teacher) and Tia;
 -- students Sue and Sam (in the session) and Ned (not in it). West: teacher Will.
-select tests.create_supabase_user('ada', 'ada@east-024.example');
-select tests.create_supabase_user('tom', 'tom@east-024.example');
-select tests.create_supabase_user('cal', 'cal@east-024.example');
-select tests.create_supabase_user('tia', 'tia@east-024.example');
-select tests.create_supabase_user('sue', 'sue@east-024.example');
-select tests.create_supabase_user('sam', 'sam@east-024.example');
-select tests.create_supabase_user('ned', 'ned@east-024.example');
-select tests.create_supabase_user('will', 'will@west-024.example');
-
-insert into public.academies (id, name, slug)
-values
-  ('10000000-0000-4000-8000-000000000001', 'East Academy', 'east-academy-024'),
-  ('10000000-0000-4000-8000-000000000002', 'West Academy', 'west-academy-024');
-
-insert into public.academy_members (academy_id, user_id, role)
-select '10000000-0000-4000-8000-000000000001'::uuid, tests.get_supabase_uid(u.name), u.role::public.academy_role
-from (values ('ada', 'admin'), ('tom', 'teacher'), ('cal', 'teacher'), ('tia', 'teacher'), ('sue', 'student'),
-  ('sam', 'student'), ('ned', 'student')) as u (name, role)
-union all
-select '10000000-0000-4000-8000-000000000002'::uuid, tests.get_supabase_uid('will'), 'teacher';
+select tests.create_academies('024');
+select tests.add_members('east', 'admin', 'ada');
+select tests.add_members('east', 'teacher', 'tom', 'cal', 'tia');
+select tests.add_members('east', 'student', 'sue', 'sam', 'ned');
+select tests.add_members('west', 'teacher', 'will');
 
 -- East's one-hour quiz: three questions with keys.
-insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
-values ('20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'East Quiz', true, 3600, 60);
-insert into public.exam_sections (id, exam_id, position, title)
-values ('30000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 0, 'Only section');
-insert into public.questions (id, exam_id, section_id, position, type, prompt, options)
-values
-  ('40000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   0, 'single_choice', 'What is 2 + 2?', '[{"id": "a", "text": "3"}, {"id": "b", "text": "4"}]'),
-  ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   1, 'true_false', 'Zero is even.', '[]'),
-  ('40000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   2, 'numeric', 'Six times seven?', '[]');
-insert into private.question_keys (question_id, correct)
-values
-  ('40000000-0000-4000-8000-000000000001', '"b"'),
-  ('40000000-0000-4000-8000-000000000002', 'true'),
-  ('40000000-0000-4000-8000-000000000003', '42');
+select tests.create_quiz();
 
 
 -- Test-local helper: the calling student saves an answer on their attempt of the session
@@ -106,21 +75,21 @@ grant execute on function pg_temp.realtime_probe(text) to authenticated;
 
 -- Tom's session with co-teacher Cal.
 select tests.authenticate_as('tom');
-select set_config('test.session', (
+select from set_config('test.session', (
   select s.id::text from public.create_exam_session('20000000-0000-4000-8000-000000000001', 'Period 1') as s), true);
-select set_config('test.topic', 'session:' || current_setting('test.session'), true);
-select set_config('test.code', (select s.join_code from public.exam_sessions as s
+select from set_config('test.topic', 'session:' || current_setting('test.session'), true);
+select from set_config('test.code', (select s.join_code from public.exam_sessions as s
   where s.id = current_setting('test.session')::uuid), true);
-select public.add_session_teacher(current_setting('test.session')::uuid, tests.get_supabase_uid('cal'));
+select from public.add_session_teacher(current_setting('test.session')::uuid, tests.get_supabase_uid('cal'));
 
 -- ==========================================================================================
 -- Teacher who runs the session (Tom), on the session topic: the lobby and the launch
 -- ==========================================================================================
 
 select tests.authenticate_as('sue');
-select public.join_exam_session(current_setting('test.code'));
+select from public.join_exam_session(current_setting('test.code'));
 select tests.authenticate_as('sam');
-select public.join_exam_session(current_setting('test.code'));
+select from public.join_exam_session(current_setting('test.code'));
 select tests.authenticate_as('tom');
 
 select results_eq(
@@ -132,8 +101,8 @@ select results_eq(
   'The session topic hears each student who joins the lobby'
 );
 
-select set_config('test.mark', (select coalesce(max(o.id), 0)::text from public.outbox_events as o where o.topic = current_setting('test.topic')), true);
-select count(*) from public.admit_session_participants(current_setting('test.session')::uuid);
+select from set_config('test.mark', (select coalesce(max(o.id), 0)::text from public.outbox_events as o where o.topic = current_setting('test.topic')), true);
+select from public.admit_session_participants(current_setting('test.session')::uuid);
 
 select set_eq(
   $$
@@ -147,8 +116,8 @@ select set_eq(
   'The session topic hears each student admitted'
 );
 
-select set_config('test.mark', (select coalesce(max(o.id), 0)::text from public.outbox_events as o where o.topic = current_setting('test.topic')), true);
-select public.launch_exam_session(current_setting('test.session')::uuid);
+select from set_config('test.mark', (select coalesce(max(o.id), 0)::text from public.outbox_events as o where o.topic = current_setting('test.topic')), true);
+select from public.launch_exam_session(current_setting('test.session')::uuid);
 
 select results_eq(
   $$
@@ -184,10 +153,10 @@ select results_eq(
 -- ==========================================================================================
 
 select tests.authenticate_as('sue');
-select pg_temp.save('40000000-0000-4000-8000-000000000001', '"b"');
-select pg_temp.save('40000000-0000-4000-8000-000000000002', 'true');
+select from pg_temp.save('40000000-0000-4000-8000-000000000001', '"b"');
+select from pg_temp.save('40000000-0000-4000-8000-000000000002', 'true');
 select tests.authenticate_as('sam');
-select pg_temp.save('40000000-0000-4000-8000-000000000001', '"a"');
+select from pg_temp.save('40000000-0000-4000-8000-000000000001', '"a"');
 select tests.authenticate_as('tom');
 
 select results_eq(
@@ -204,7 +173,7 @@ select tests.act_as_owner();
 update public.exam_session_participants set last_progress_at = last_progress_at - interval '1 second'
 where session_id = current_setting('test.session')::uuid and user_id = tests.get_supabase_uid('sue');
 select tests.authenticate_as('sue');
-select pg_temp.save('40000000-0000-4000-8000-000000000003', '42');
+select from pg_temp.save('40000000-0000-4000-8000-000000000003', '42');
 select tests.authenticate_as('tom');
 
 select results_eq(
@@ -225,8 +194,8 @@ select results_eq(
 -- student's submission, the end
 -- ==========================================================================================
 
-select set_config('test.mark', (select coalesce(max(o.id), 0)::text from public.outbox_events as o where o.topic = current_setting('test.topic')), true);
-select public.remove_session_participant(current_setting('test.session')::uuid, tests.get_supabase_uid('sam'), 'Phone out');
+select from set_config('test.mark', (select coalesce(max(o.id), 0)::text from public.outbox_events as o where o.topic = current_setting('test.topic')), true);
+select from public.remove_session_participant(current_setting('test.session')::uuid, tests.get_supabase_uid('sam'), 'Phone out');
 
 select results_eq(
   $$
@@ -237,8 +206,8 @@ select results_eq(
   'Removing a student tells the session topic, with the reason'
 );
 
-select set_config('test.mark', (select coalesce(max(o.id), 0)::text from public.outbox_events as o where o.topic = current_setting('test.topic')), true);
-select public.pause_exam_session(current_setting('test.session')::uuid);
+select from set_config('test.mark', (select coalesce(max(o.id), 0)::text from public.outbox_events as o where o.topic = current_setting('test.topic')), true);
+select from public.pause_exam_session(current_setting('test.session')::uuid);
 
 select results_eq(
   $$
@@ -249,8 +218,8 @@ select results_eq(
   'Pausing tells the session topic the session is paused'
 );
 
-select set_config('test.mark', (select coalesce(max(o.id), 0)::text from public.outbox_events as o where o.topic = current_setting('test.topic')), true);
-select public.resume_exam_session(current_setting('test.session')::uuid);
+select from set_config('test.mark', (select coalesce(max(o.id), 0)::text from public.outbox_events as o where o.topic = current_setting('test.topic')), true);
+select from public.resume_exam_session(current_setting('test.session')::uuid);
 
 select results_eq(
   $$
@@ -261,10 +230,10 @@ select results_eq(
   'Resuming tells the session topic the session is active again'
 );
 
-select public.post_session_announcement(current_setting('test.session')::uuid, 'Five minutes left');
+select from public.post_session_announcement(current_setting('test.session')::uuid, 'Five minutes left');
 
 select tests.authenticate_as('sue');
-select public.submit_attempt(a.id) from public.exam_attempts as a where a.user_id = tests.get_supabase_uid('sue');
+select from (select public.submit_attempt(a.id) from public.exam_attempts as a where a.user_id = tests.get_supabase_uid('sue')) as submitted;
 select tests.authenticate_as('tom');
 
 select results_eq(
@@ -276,8 +245,8 @@ select results_eq(
   'A student submitting tells the session topic, with their score'
 );
 
-select set_config('test.mark', (select coalesce(max(o.id), 0)::text from public.outbox_events as o where o.topic = current_setting('test.topic')), true);
-select public.end_exam_session(current_setting('test.session')::uuid);
+select from set_config('test.mark', (select coalesce(max(o.id), 0)::text from public.outbox_events as o where o.topic = current_setting('test.topic')), true);
+select from public.end_exam_session(current_setting('test.session')::uuid);
 
 select results_eq(
   $$

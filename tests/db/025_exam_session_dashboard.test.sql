@@ -13,48 +13,14 @@ select plan(23);
 -- East: admin Ada; teachers Tom (runs the session), Cal (its co-teacher) and Tia;
 -- students Sue, Sam, Kim and Rex (in the session), Lea (waiting in its lobby) and Ned
 -- (not in it). West: teacher Will.
-select tests.create_supabase_user('ada', 'ada@east-025.example');
-select tests.create_supabase_user('tom', 'tom@east-025.example');
-select tests.create_supabase_user('cal', 'cal@east-025.example');
-select tests.create_supabase_user('tia', 'tia@east-025.example');
-select tests.create_supabase_user('sue', 'sue@east-025.example');
-select tests.create_supabase_user('sam', 'sam@east-025.example');
-select tests.create_supabase_user('kim', 'kim@east-025.example');
-select tests.create_supabase_user('rex', 'rex@east-025.example');
-select tests.create_supabase_user('lea', 'lea@east-025.example');
-select tests.create_supabase_user('ned', 'ned@east-025.example');
-select tests.create_supabase_user('will', 'will@west-025.example');
-
-insert into public.academies (id, name, slug)
-values
-  ('10000000-0000-4000-8000-000000000001', 'East Academy', 'east-academy-025'),
-  ('10000000-0000-4000-8000-000000000002', 'West Academy', 'west-academy-025');
-
-insert into public.academy_members (academy_id, user_id, role)
-select '10000000-0000-4000-8000-000000000001'::uuid, tests.get_supabase_uid(u.name), u.role::public.academy_role
-from (values ('ada', 'admin'), ('tom', 'teacher'), ('cal', 'teacher'), ('tia', 'teacher'), ('sue', 'student'),
-  ('sam', 'student'), ('kim', 'student'), ('rex', 'student'), ('lea', 'student'), ('ned', 'student')) as u (name, role)
-union all
-select '10000000-0000-4000-8000-000000000002'::uuid, tests.get_supabase_uid('will'), 'teacher';
+select tests.create_academies('025');
+select tests.add_members('east', 'admin', 'ada');
+select tests.add_members('east', 'teacher', 'tom', 'cal', 'tia');
+select tests.add_members('east', 'student', 'sue', 'sam', 'kim', 'rex', 'lea', 'ned');
+select tests.add_members('west', 'teacher', 'will');
 
 -- East's one-hour quiz: three questions with keys.
-insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
-values ('20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'East Quiz', true, 3600, 60);
-insert into public.exam_sections (id, exam_id, position, title)
-values ('30000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 0, 'Only section');
-insert into public.questions (id, exam_id, section_id, position, type, prompt, options)
-values
-  ('40000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   0, 'single_choice', 'What is 2 + 2?', '[{"id": "a", "text": "3"}, {"id": "b", "text": "4"}]'),
-  ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   1, 'true_false', 'Zero is even.', '[]'),
-  ('40000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   2, 'numeric', 'Six times seven?', '[]');
-insert into private.question_keys (question_id, correct)
-values
-  ('40000000-0000-4000-8000-000000000001', '"b"'),
-  ('40000000-0000-4000-8000-000000000002', 'true'),
-  ('40000000-0000-4000-8000-000000000003', '42');
+select tests.create_quiz();
 
 
 -- Test-local helper: the caller's dashboard of test.session, one row per participant.
@@ -85,19 +51,19 @@ grant execute on function pg_temp.my_attempt() to authenticated;
 -- Tom's session (co-teacher Cal): Sue, Sam, Kim and Rex enrolled, Lea joined and waits;
 -- launched; Rex removed.
 select tests.authenticate_as('tom');
-select set_config('test.session', (
+select from set_config('test.session', (
   select s.id::text from public.create_exam_session('20000000-0000-4000-8000-000000000001', 'Period 1') as s), true);
-select set_config('test.topic', 'session:' || current_setting('test.session'), true);
-select set_config('test.code', (select s.join_code from public.exam_sessions as s
+select from set_config('test.topic', 'session:' || current_setting('test.session'), true);
+select from set_config('test.code', (select s.join_code from public.exam_sessions as s
   where s.id = current_setting('test.session')::uuid), true);
-select public.add_session_teacher(current_setting('test.session')::uuid, tests.get_supabase_uid('cal'));
-select count(*) from public.enroll_session_students(current_setting('test.session')::uuid, array[
+select from public.add_session_teacher(current_setting('test.session')::uuid, tests.get_supabase_uid('cal'));
+select from public.enroll_session_students(current_setting('test.session')::uuid, array[
   tests.get_supabase_uid('sue'), tests.get_supabase_uid('sam'), tests.get_supabase_uid('kim'), tests.get_supabase_uid('rex')]);
 select tests.authenticate_as('lea');
-select public.join_exam_session(current_setting('test.code'));
+select from public.join_exam_session(current_setting('test.code'));
 select tests.authenticate_as('tom');
-select public.launch_exam_session(current_setting('test.session')::uuid);
-select public.remove_session_participant(current_setting('test.session')::uuid, tests.get_supabase_uid('rex'),
+select from public.launch_exam_session(current_setting('test.session')::uuid);
+select from public.remove_session_participant(current_setting('test.session')::uuid, tests.get_supabase_uid('rex'),
   'Left the room');
 
 -- ==========================================================================================
@@ -122,8 +88,8 @@ select results_eq(
 );
 
 -- Two more devices; the laptop was last heard 30 s ago, the tablet 20 s, the phone 10 s.
-select public.update_attempt_heartbeat(pg_temp.my_attempt(), 'sue-tablet');
-select public.update_attempt_heartbeat(pg_temp.my_attempt(), 'sue-phone');
+select from public.update_attempt_heartbeat(pg_temp.my_attempt(), 'sue-tablet');
+select from public.update_attempt_heartbeat(pg_temp.my_attempt(), 'sue-phone');
 select tests.act_as_owner();
 update public.attempt_connections as c
 set last_heartbeat_at = now() - case c.client_id when 'sue-laptop' then interval '30 seconds'
@@ -152,10 +118,10 @@ select results_eq(
   'The drop is recorded in the attempt''s activity log'
 );
 
-select set_config('test.sue_attempt', pg_temp.my_attempt()::text, true);
+select from set_config('test.sue_attempt', pg_temp.my_attempt()::text, true);
 
 -- Sue answers two questions (one right), flags the third and moves to it.
-select public.apply_attempt_ops(pg_temp.my_attempt(), jsonb_build_array(
+select from public.apply_attempt_ops(pg_temp.my_attempt(), jsonb_build_array(
   jsonb_build_object('op_id', gen_random_uuid(), 'type', 'answer', 'question_id', '40000000-0000-4000-8000-000000000001',
     'value', 'b', 'base_version', 0),
   jsonb_build_object('op_id', gen_random_uuid(), 'type', 'answer', 'question_id', '40000000-0000-4000-8000-000000000002',
@@ -165,21 +131,21 @@ select public.apply_attempt_ops(pg_temp.my_attempt(), jsonb_build_array(
 
 -- Kim answers two questions right and Tom ends her attempt.
 select tests.authenticate_as('kim');
-select public.apply_attempt_ops(pg_temp.my_attempt(), jsonb_build_array(
+select from public.apply_attempt_ops(pg_temp.my_attempt(), jsonb_build_array(
   jsonb_build_object('op_id', gen_random_uuid(), 'type', 'answer', 'question_id', '40000000-0000-4000-8000-000000000001',
     'value', 'b', 'base_version', 0),
   jsonb_build_object('op_id', gen_random_uuid(), 'type', 'answer', 'question_id', '40000000-0000-4000-8000-000000000002',
     'value', true, 'base_version', 0)));
 select tests.authenticate_as('tom');
-select public.end_participant_attempt(current_setting('test.session')::uuid, tests.get_supabase_uid('kim'), 'Finished early');
+select from public.end_participant_attempt(current_setting('test.session')::uuid, tests.get_supabase_uid('kim'), 'Finished early');
 
 -- ==========================================================================================
 -- Student whose devices fall silent (Sam), and the cleanup job (service role)
 -- ==========================================================================================
 
 select tests.authenticate_as('sam');
-select public.update_attempt_heartbeat(pg_temp.my_attempt(), 'sam-laptop');
-select public.update_attempt_heartbeat(pg_temp.my_attempt(), 'sam-phone');
+select from public.update_attempt_heartbeat(pg_temp.my_attempt(), 'sam-laptop');
+select from public.update_attempt_heartbeat(pg_temp.my_attempt(), 'sam-phone');
 
 select is(
   tests.error_of($$ select public.update_attempt_heartbeat(current_setting('test.sue_attempt')::uuid, 'sam-spoof') $$),
@@ -271,7 +237,7 @@ select results_eq(
   'The dashboard shows the session''s status, time left and join code, the server''s clock and where to resume the stream'
 );
 
-select public.end_exam_session(current_setting('test.session')::uuid);
+select from public.end_exam_session(current_setting('test.session')::uuid);
 
 select results_eq(
   $$
