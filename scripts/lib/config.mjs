@@ -14,6 +14,9 @@ export const DEV_PORTS = { api: 54321, db: 54322 };
 const testDbPort = Number(process.env.EXAMSYNC_TEST_DB_PORT ?? 54332);
 export const TEST_PORTS = { api: testDbPort - 1, db: testDbPort };
 
+/** `npm run chaos` kills its own cluster and functions server, on ports of their own. */
+export const CHAOS_PORTS = { api: 54311, db: 54312 };
+
 /** The JWT secret of the local stack; the same default as `supabase start`. */
 export const DEV_JWT_SECRET =
   process.env.SUPABASE_JWT_SECRET ?? 'super-secret-jwt-token-with-at-least-32-characters-long';

@@ -54,3 +54,19 @@ export async function createStudents(ownerSql, count) {
     token: mintToken({ role: 'authenticated', sub: student.id, email: student.email, expiresInSeconds: 3600 }),
   }));
 }
+
+/**
+ * Starts (or resumes) the token holder's attempt at an exam through the stack's REST RPC
+ * endpoint, as supabase.rpc('start_attempt') does; resolves with the attempt id.
+ * @param {string} apiUrl @param {string} token @param {string} examId
+ * @returns {Promise<string>}
+ */
+export async function startAttempt(apiUrl, token, examId) {
+  const response = await fetch(`${apiUrl}/rest/v1/rpc/start_attempt`, {
+    method: 'POST',
+    headers: { apikey: mintToken({ role: 'anon' }), authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ p_exam_id: examId }),
+  });
+  if (response.status !== 200) throw new Error(`Cannot start attempt: ${response.status} ${await response.text()}`);
+  return (await response.json()).id;
+}

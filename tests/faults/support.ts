@@ -4,7 +4,6 @@
 import type { ChildProcess } from 'node:child_process';
 import postgres from 'postgres';
 import { cluster } from '../../scripts/lib/cluster.mjs';
-import { mintToken } from '../../scripts/lib/jwt.mjs';
 import { startFunctions, stopProcess } from '../../scripts/lib/stack.mjs';
 
 const dbUrl = requireEnv('SUPABASE_DB_URL');
@@ -16,24 +15,11 @@ export const database = cluster({ dir: requireEnv('EXAMSYNC_TEST_DB_DIR'), port:
 /** The owner's view; npm:postgres reconnects by itself after a fault. */
 export const ownerSql = postgres(dbUrl, { max: 2, onnotice: () => {} });
 
-export const anonKey = mintToken({ role: 'anon' });
-
 /** A functions server of this suite's own, on the port below the suite's API port. */
 export async function startServer(): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const port = Number(new URL(requireEnv('SUPABASE_URL')).port) - 2;
   const child = await startFunctions({ port, dbUrl, quiet: true });
   return { url: `http://127.0.0.1:${port}`, child, stop: () => stopProcess(child) };
-}
-
-/** Starts (or resumes) the caller's attempt at an exam through the local RPC endpoint. */
-export async function startAttempt(apiUrl: string, token: string, examId: string): Promise<string> {
-  const response = await fetch(`${apiUrl}/rest/v1/rpc/start_attempt`, {
-    method: 'POST',
-    headers: { apikey: anonKey, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ p_exam_id: examId }),
-  });
-  if (response.status !== 200) throw new Error(`Cannot start attempt: ${response.status} ${await response.text()}`);
-  return (await response.json()).id;
 }
 
 /** Resolves after `ms`. */
