@@ -11,9 +11,8 @@
 --    once the window has closed: by the student's next save, by any save in the session, or
 --    by private.flush_pending_progress(), which pg_cron runs every second where pg_cron
 --    supports second schedules (1.5 and later, as on hosted Supabase) and every minute
---    otherwise, and which each attempt-events instance runs every second while it streams a
---    session topic. Markers live in Postgres and are taken with skip locked, so any number
---    of callers flush each marker once.
+--    otherwise (1.4 locally). Markers live in Postgres and are taken with skip locked, so any
+--    number of callers, on any number of instances, announce each marker once.
 -- 4. An op id repeated inside one batch is applied once: the set-based path leaves such a
 --    batch to the op-by-op path, which answers the repeat duplicate with the first result.
 -- 5. RPC arguments that reached a check constraint (23514) or overflowed an integer (22003)
@@ -282,7 +281,7 @@ begin
 end;
 $$;
 comment on function private.flush_pending_progress(uuid) is
-  'Announces every pending progress marker (of one session, or all) whose one-second window has closed, with the state of now, and clears it; returns how many. Run by saves, pg_cron and the attempt-events hub; safe to run anywhere at once. Security definer: it writes the participant rows and the outbox.';
+  'Announces every pending progress marker (of one session, or all) whose one-second window has closed, with the state of now, and clears it; returns how many. Run by saves in the session and by pg_cron; safe to run anywhere at once (service role may call it too). Security definer: it writes the participant rows and the outbox.';
 
 create or replace function private.announce_attempt_progress()
 returns trigger
@@ -448,7 +447,7 @@ grant execute on function private.flush_pending_progress(uuid) to service_role;
 -- jobs ----------------------------------------------------------------------------------
 -- pg_cron 1.5 and later (hosted Supabase) schedule in seconds: markers are announced within
 -- a second even when nothing else happens. Older pg_cron (1.4 locally) runs it every minute,
--- as a backstop to saves in the session and the attempt-events hub.
+-- as a backstop to the saves in the session that flush it too.
 do $$
 declare
   cron_version integer[] := (select (regexp_match(e.extversion, '^(\d+)\.(\d+)'))[1:2]::integer[]

@@ -4,7 +4,7 @@
 -- during a pause, it stays frozen from their removal and the resume moves it by all of it.
 -- Progress: at most one event per student per second, and the last state of a save inside
 -- the window is announced once the window closes, by private.flush_pending_progress (run by
--- pg_cron and the attempt-events hub) or by any later save in the session, exactly once.
+-- pg_cron) or by any later save in the session, exactly once.
 -- Students cannot flush or read the markers; anon cannot either.
 
 begin;
