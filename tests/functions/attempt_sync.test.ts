@@ -509,6 +509,36 @@ Deno.test("attemptSync() applies the same batch sent three times concurrently on
   });
 });
 
+Deno.test("attemptSync() applies an op id repeated in one batch once and answers the repeat duplicate", async () => {
+  await withSyncServer({}, async ({ fixture, post }) => {
+    const student = fixture.students[0]!;
+    const attemptId = await fixture.startAttempt(student);
+    const token = await fixture.tokenFor(student);
+    // Answers only, to distinct questions: the batch the database applies set-based.
+    const first = answer(fixture.questionIds[0]!, "a", 0);
+    const repeat = { ...answer(fixture.questionIds[1]!, "b", 0), op_id: first.op_id };
+
+    const response = await post(token, { attemptId, clientId: "laptop", ops: [first, repeat] });
+    assert.equal(response.status, 200);
+    const body = SyncResponseSchema.parse(await response.json());
+    assert.deepEqual(
+      body.results.map((result) => [result.status, (result as { question_id?: string }).question_id]),
+      [["applied", fixture.questionIds[0]], ["duplicate", fixture.questionIds[0]]],
+    );
+
+    const answers = await fixture.sql<{ question_id: string }[]>`
+      select question_id from public.attempt_answers where attempt_id = ${attemptId}
+    `;
+    assert.deepEqual(answers.map((row) => row.question_id), [fixture.questionIds[0]]);
+
+    // Replayed later, the op id answers with the first op's result.
+    const replay = await post(token, { attemptId, clientId: "laptop", ops: [repeat] });
+    const replayed = SyncResponseSchema.parse(await replay.json()).results[0]!;
+    assert.equal(replayed.status, "duplicate");
+    assert.equal((replayed as { question_id?: string }).question_id, fixture.questionIds[0]);
+  });
+});
+
 Deno.test("attemptSync() settles two devices editing one answer by each conflict strategy", async (t) => {
   await withSyncServer({ students: 4, conflictStrategy: "server" }, async ({ fixture, post }) => {
     const questionId = fixture.questionIds[0]!;
