@@ -73,7 +73,9 @@ export const rpcHandler = serveHandler(async function rpc(request: Request): Pro
   const recordType = used
     .map((arg) => `${quoteIdent(arg)} ${routine.argTypes[routine.argNames.indexOf(arg)]}`)
     .join(", ");
-  const bodyRecord = used.length > 0 ? `json_to_record($1::text::json) as pgrst_body(${recordType})` : "";
+  const bodyRecord = used.length > 0
+    ? `json_to_record($1::text::json) as pgrst_body(${recordType})`
+    : "";
   const source = bodyRecord ? `${bodyRecord} cross join lateral ` : "";
   const query = routine.returnsComposite
     ? (routine.returnsSet

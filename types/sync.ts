@@ -58,7 +58,8 @@ export function isStorableText(text: string): boolean {
   return !UNSTORABLE_TEXT.test(text);
 }
 
-const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSTORABLE_TEXT =
+  /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * What keeps a value from being stored as JSON: `not_json` (`undefined`, a

@@ -25,7 +25,11 @@ export class JwksError extends Error {
   /** Seconds until the key set is fetched again. */
   readonly retryAfterSeconds: number;
 
-  constructor(failure: JwksFailure, message: string, options: { retryAfterSeconds: number; cause?: unknown }) {
+  constructor(
+    failure: JwksFailure,
+    message: string,
+    options: { retryAfterSeconds: number; cause?: unknown },
+  ) {
     super(message, { cause: options.cause });
     this.failure = failure;
     this.code = failure === "absent" ? "ERR_JWKS_ABSENT" : "ERR_JWKS_UNAVAILABLE";

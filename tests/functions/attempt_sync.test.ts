@@ -833,7 +833,9 @@ Deno.test("attemptSync() answers 400 too_deeply_nested for an answer nested 5,00
     const opId = crypto.randomUUID();
     const deep = `${"[".repeat(5000)}"a"${"]".repeat(5000)}`;
     const text = `{"attemptId":"${attemptId}","clientId":"laptop","ops":[{"op_id":"${opId}",` +
-      `"type":"answer","question_id":"${fixture.questionIds[0]}","value":${deep},"base_version":0}]}`;
+      `"type":"answer","question_id":"${
+        fixture.questionIds[0]
+      }","value":${deep},"base_version":0}]}`;
     const body = await expectError(await post(token, text), 400, "too_deeply_nested");
     assert.equal((body.details as { op_index: number }).op_index, 1);
     assert.equal((body.details as { op_id: string }).op_id, opId);
@@ -841,7 +843,7 @@ Deno.test("attemptSync() answers 400 too_deeply_nested for an answer nested 5,00
 
     // Activity details nest as deep: refused alike, the server still serves.
     const details = `{"op_id":"${crypto.randomUUID()}","type":"activity","event":"copy",` +
-      `"details":{"d":${"{\"d\":".repeat(3000)}1${"}".repeat(3000)}}}`;
+      `"details":{"d":${'{"d":'.repeat(3000)}1${"}".repeat(3000)}}}`;
     await expectError(
       await post(token, `{"attemptId":"${attemptId}","clientId":"laptop","ops":[${details}]}`),
       400,
@@ -869,9 +871,15 @@ Deno.test("attemptSync() answers 401 invalid_token for an ES256 token when no JW
         .sign(privateKey);
       for (let i = 0; i < 3; i++) {
         const response = await post(token, { attemptId, clientId: "laptop", ops: [] });
-        assert.match(response.headers.get("www-authenticate") ?? "", /^Bearer error="invalid_token"/);
+        assert.match(
+          response.headers.get("www-authenticate") ?? "",
+          /^Bearer error="invalid_token"/,
+        );
         const body = await expectError(response, 401, "invalid_token");
-        assert.equal(body.message, "Cannot verify token: ES256 tokens are not accepted: no JWKS is published");
+        assert.equal(
+          body.message,
+          "Cannot verify token: ES256 tokens are not accepted: no JWKS is published",
+        );
       }
       assert.equal(fetches, 1, "the missing JWKS is fetched once, not once per request");
       // HS256 tokens are verified as before.
@@ -902,7 +910,11 @@ Deno.test("attemptSync() answers 503 jwks_unavailable from a 30 s memory of a fa
         .sign(privateKey);
       const body = { attemptId, clientId: "laptop", ops: [] };
       // Concurrent requests share one fetch; later ones are answered from memory.
-      const responses = await Promise.all([post(token, body), post(token, body), post(token, body)]);
+      const responses = await Promise.all([
+        post(token, body),
+        post(token, body),
+        post(token, body),
+      ]);
       responses.push(await post(token, body));
       for (const response of responses) {
         const retryAfter = Number(response.headers.get("retry-after"));

@@ -150,13 +150,24 @@ Deno.test("parseSyncRequest() names the op holding text Postgres cannot store", 
     clientId: "tab",
     ops: [
       { op_id: crypto.randomUUID(), type: "flag", question_id: crypto.randomUUID() },
-      { op_id: opId, type: "answer", question_id: crypto.randomUUID(), value: "\u0000", base_version: 0 },
+      {
+        op_id: opId,
+        type: "answer",
+        question_id: crypto.randomUUID(),
+        value: "\u0000",
+        base_version: 0,
+      },
     ],
   };
   assert.throws(() => parseSyncRequest(body), (error: HttpError) => {
     assert.equal(error.status, 400);
     assert.equal(error.code, "invalid_text");
-    assert.deepEqual(error.details, { op_index: 2, op_id: opId, code: "invalid_text", path: "ops[1].value" });
+    assert.deepEqual(error.details, {
+      op_index: 2,
+      op_id: opId,
+      code: "invalid_text",
+      path: "ops[1].value",
+    });
     return true;
   });
 });

@@ -254,14 +254,17 @@ Deno.test("errorResponse() answers 400 invalid_text and input_too_complex for in
       assert.equal(response.status, 400);
       assert.equal((await response.json()).code, "invalid_text");
     });
-    await t.step("JSON too deep for the database's stack (54001) is 400 input_too_complex", async () => {
-      const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
-      const error = await failed(() => db.sql`select ${deep}::text::jsonb`);
-      assert.equal((error as { code?: string }).code, "54001");
-      const response = errorResponse(error);
-      assert.equal(response.status, 400);
-      assert.equal((await response.json()).code, "input_too_complex");
-    });
+    await t.step(
+      "JSON too deep for the database's stack (54001) is 400 input_too_complex",
+      async () => {
+        const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+        const error = await failed(() => db.sql`select ${deep}::text::jsonb`);
+        assert.equal((error as { code?: string }).code, "54001");
+        const response = errorResponse(error);
+        assert.equal(response.status, 400);
+        assert.equal((await response.json()).code, "input_too_complex");
+      },
+    );
   } finally {
     await db.close();
   }
