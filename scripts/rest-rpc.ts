@@ -3,7 +3,9 @@
  * `supabase.rpc()` works against the local stack (PostgREST cannot run here). It
  * does what PostgREST does for an RPC: verifies the JWT, opens one transaction as
  * the caller (read-only for stable functions), passes the JSON body's keys as
- * named arguments typed with `json_to_record`, and answers an array for set-returning
+ * named arguments typed with `json_to_record` of the body's own text (so numbers
+ * and strings reach Postgres exactly as sent, never through a JavaScript
+ * number), and answers an array for set-returning
  * functions, an object for one composite and the value otherwise; errors map as
  * PostgREST's do. Only `public` functions, only RPC: tables are not served.
  *
@@ -12,7 +14,7 @@
 
 import { getDb, withUser } from "../functions/_shared/db.ts";
 import { HttpError } from "../functions/_shared/errors.ts";
-import { json, readJson, serveHandler } from "../functions/_shared/http.ts";
+import { json, serveHandler } from "../functions/_shared/http.ts";
 import { authenticate } from "../functions/_shared/jwt.ts";
 
 /** The path prefix supabase-js calls RPCs on. */
@@ -60,16 +62,9 @@ function quoteIdent(name: string): string {
 
 /** Handles `POST /rest/v1/rpc/<name>` (the path without anything after the name). */
 export const rpcHandler = serveHandler(async function rpc(request: Request): Promise<Response> {
-  const name = decodeURIComponent(new URL(request.url).pathname.slice(RPC_PREFIX.length));
+  const name = functionName(new URL(request.url).pathname.slice(RPC_PREFIX.length));
   const claims = await authenticate(request);
-  const body = await readJson<Record<string, unknown>>(request);
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new HttpError(400, {
-      code: "PGRST102",
-      message: "Cannot call function: the body must be a JSON object",
-    });
-  }
-  const keys = Object.keys(body);
+  const { text, keys } = await readBodyObject(request);
   const routine = await findRoutine(name, keys);
   const used = routine.argNames.filter((arg) => keys.includes(arg));
   const call = `public.${quoteIdent(name)}(${
@@ -78,7 +73,9 @@ export const rpcHandler = serveHandler(async function rpc(request: Request): Pro
   const recordType = used
     .map((arg) => `${quoteIdent(arg)} ${routine.argTypes[routine.argNames.indexOf(arg)]}`)
     .join(", ");
-  const bodyRecord = used.length > 0 ? `json_to_record($1::json) as pgrst_body(${recordType})` : "";
+  const bodyRecord = used.length > 0
+    ? `json_to_record($1::text::json) as pgrst_body(${recordType})`
+    : "";
   const source = bodyRecord ? `${bodyRecord} cross join lateral ` : "";
   const query = routine.returnsComposite
     ? (routine.returnsSet
@@ -90,8 +87,45 @@ export const rpcHandler = serveHandler(async function rpc(request: Request): Pro
   const rows = await withUser(
     claims,
     request,
-    (sql) => sql.unsafe(query, used.length > 0 ? [sql.json(body)] : []),
+    (sql) => sql.unsafe(query, used.length > 0 ? [text] : []),
     { readOnly: routine.stable },
   );
   return json(rows[0]?.body ?? null);
-}, { methods: ["POST"] });
+}, { methods: ["POST"], errors: { postgrest: true } });
+
+/** The function name of the path, percent-decoded. */
+function functionName(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(404, {
+      code: "PGRST202",
+      message: `Could not find the function public.${segment} in the schema cache`,
+    });
+  }
+}
+
+/**
+ * The body's text, as Postgres will read it, and its top-level keys. The text
+ * is parsed here only to find the keys and to refuse what is not a JSON object.
+ */
+async function readBodyObject(request: Request): Promise<{ text: string; keys: string[] }> {
+  const text = await request.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(400, {
+      code: "invalid_json",
+      message: "Cannot read request body: it is not valid JSON",
+      cause: error,
+    });
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new HttpError(400, {
+      code: "PGRST102",
+      message: "Cannot call function: the body must be a JSON object",
+    });
+  }
+  return { text, keys: Object.keys(body) };
+}

@@ -6,8 +6,7 @@
  *
  * @example
  * ```ts
- * import { type SyncRequest, SyncRequestSchema, SyncResponseSchema } from "./types/sync.ts";
- *
+ * // SyncRequest, SyncRequestSchema and SyncResponseSchema are imported from this module.
  * const body: SyncRequest = SyncRequestSchema.parse({
  *   attemptId: "0b7c6a8e-3f52-4d7e-9a4b-2d1f0c9e8a71",
  *   clientId: "laptop-tab-1",
@@ -38,7 +37,96 @@ export type JsonValue =
   | { [key: string]: JsonValue };
 
 /**
- * Whether a value is plain JSON (finite numbers, plain objects and arrays).
+ * Deepest nesting of arrays and objects in an answer value or an activity
+ * detail: far beyond any real answer, far below what overflows a parser.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Whether a string is text Postgres can store: no NUL (`\u0000`, which
+ * neither `text` nor `jsonb` holds) and no lone UTF-16 surrogate (which has no
+ * UTF-8 form).
+ *
+ * @example
+ * ```ts
+ * isStorableText("caf\u00e9 \ud83d\ude00"); // true
+ * isStorableText("a\u0000b"); // false
+ * isStorableText("\ud83d"); // false
+ * ```
+ */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE_TEXT.test(text);
+}
+
+const UNSTORABLE_TEXT =
+  /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * What keeps a value from being stored as JSON: `not_json` (`undefined`, a
+ * function, a non-finite number, a class instance...), `too_deeply_nested`
+ * (more than {@linkcode MAX_JSON_DEPTH} levels of arrays and objects) or
+ * `invalid_text` (a string or key {@linkcode isStorableText} refuses).
+ */
+export type JsonProblemCode = "not_json" | "too_deeply_nested" | "invalid_text";
+
+/** A problem found by {@linkcode findJsonProblem}, with where it is. */
+export interface JsonProblem {
+  code: JsonProblemCode;
+  /** Keys from the value down to the offending part (empty for the value itself). */
+  path: (string | number)[];
+}
+
+/**
+ * The first problem keeping a value from being stored as JSON, or `undefined`
+ * when it is plain, storable JSON. Iterative, so no nesting overflows it.
+ *
+ * @example
+ * ```ts
+ * findJsonProblem({ a: [1, "x", null] }); // undefined
+ * findJsonProblem({ a: ["\u0000"] }); // { code: "invalid_text", path: ["a", 0] }
+ * ```
+ */
+export function findJsonProblem(
+  value: unknown,
+  options: { maxDepth?: number } = {},
+): JsonProblem | undefined {
+  const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { value, path } = item;
+    if (value === null || typeof value === "boolean") continue;
+    if (typeof value === "string") {
+      if (!isStorableText(value)) return { code: "invalid_text", path };
+      continue;
+    }
+    if (typeof value === "number") {
+      if (!Number.isFinite(value)) return { code: "not_json", path };
+      continue;
+    }
+    if (typeof value !== "object") return { code: "not_json", path };
+    if (path.length >= maxDepth) return { code: "too_deeply_nested", path };
+    const children: { value: unknown; path: (string | number)[] }[] = [];
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) {
+        children.push({ value: value[index], path: [...path, index] });
+      }
+    } else {
+      const prototype = Object.getPrototypeOf(value);
+      if (prototype !== Object.prototype && prototype !== null) return { code: "not_json", path };
+      for (const [key, child] of Object.entries(value)) {
+        if (!isStorableText(key)) return { code: "invalid_text", path: [...path, key] };
+        children.push({ value: child, path: [...path, key] });
+      }
+    }
+    // Reversed onto the stack, so problems are found in document order.
+    for (let index = children.length - 1; index >= 0; index--) stack.push(children[index]!);
+  }
+  return undefined;
+}
+
+/**
+ * Whether a value is plain JSON Postgres can store (finite numbers, plain
+ * objects and arrays at most {@linkcode MAX_JSON_DEPTH} deep, storable text).
  *
  * @example
  * ```ts
@@ -47,18 +135,41 @@ export type JsonValue =
  * ```
  */
 export function isJsonValue(value: unknown): value is JsonValue {
-  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
-  if (typeof value === "number") return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every(isJsonValue);
-  if (typeof value !== "object") return false;
-  const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) return false;
-  return Object.values(value).every(isJsonValue);
+  return findJsonProblem(value) === undefined;
 }
 
-/** Any JSON value, `null` included (a missing value is refused). */
-export const JsonValueSchema: z.ZodType<JsonValue> = z.custom<JsonValue>(isJsonValue, {
-  error: "Invalid input: expected a JSON value",
+const JSON_PROBLEM_MESSAGES: Record<JsonProblemCode, string> = {
+  not_json: "Invalid input: expected a JSON value",
+  too_deeply_nested: `Invalid input: JSON nests more than ${MAX_JSON_DEPTH} levels deep`,
+  invalid_text: "Invalid input: text holds a NUL character or a lone surrogate",
+};
+
+/**
+ * Any JSON value, `null` included (a missing value is refused). A refused
+ * value's issue carries its {@linkcode JsonProblemCode} in `params.code` and
+ * the path down to the offending part.
+ */
+export const JsonValueSchema: z.ZodType<JsonValue> = z.custom<JsonValue>().superRefine(
+  (value, context) => {
+    const problem = findJsonProblem(value);
+    if (problem === undefined) return;
+    context.addIssue({
+      code: "custom",
+      message: JSON_PROBLEM_MESSAGES[problem.code],
+      params: { code: problem.code },
+      path: problem.path,
+      input: value,
+    });
+  },
+);
+
+/**
+ * Text Postgres can store ({@linkcode isStorableText}); a refused string's
+ * issue carries `params.code` `invalid_text`.
+ */
+export const StorableTextSchema = z.string().refine(isStorableText, {
+  error: JSON_PROBLEM_MESSAGES.invalid_text,
+  params: { code: "invalid_text" },
 });
 
 /**
@@ -153,12 +264,26 @@ export const ActivityEventSchema = z.enum([
   "network_online",
 ]);
 
+function refuseUnstorableKeys(record: Record<string, unknown>, context: z.RefinementCtx): void {
+  for (const key of Object.keys(record)) {
+    if (isStorableText(key)) continue;
+    context.addIssue({
+      code: "custom",
+      message: JSON_PROBLEM_MESSAGES.invalid_text,
+      params: { code: "invalid_text" },
+      path: [key],
+      input: key,
+    });
+    return;
+  }
+}
+
 /** Something the client saw happen (focus, visibility, copy and paste, network). */
 export const ActivityOpSchema = z.object({
   ...opBase,
   type: z.literal("activity"),
   event: ActivityEventSchema,
-  details: z.record(z.string(), JsonValueSchema).optional(),
+  details: z.record(z.string(), JsonValueSchema).superRefine(refuseUnstorableKeys).optional(),
 });
 
 /** One operation of a batch, told apart by `type`. */
@@ -178,7 +303,7 @@ export const SyncRequestSchema = z.object({
   /** The caller's attempt; another user's answers 404 like one that does not exist. */
   attemptId: UuidSchema,
   /** The device or tab sending the batch (1 to 200 characters). */
-  clientId: z.string().min(1).max(200),
+  clientId: StorableTextSchema.min(1).max(200),
   /** Up to {@linkcode MAX_OPS_PER_BATCH} ops, applied in one transaction. */
   ops: z.array(OpSchema).max(MAX_OPS_PER_BATCH),
 });

@@ -72,6 +72,13 @@ export interface ErrorMappingOptions {
    * others. Defaults to the role tagged by {@linkcode tagErrorRole}, else 403.
    */
   role?: string;
+  /**
+   * Answer Postgres errors exactly as PostgREST does (the SQLSTATE as `code`,
+   * PostgREST's status), for the local PostgREST stand-in. By default the
+   * errors of input Postgres cannot store get a stable code and 400 instead
+   * (see {@linkcode toHttpError}).
+   */
+  postgrest?: boolean;
 }
 
 /**
@@ -214,6 +221,15 @@ export interface PostgresErrorLike extends Error {
  * with PostgREST's status, a lost connection as 503, a zod error as 400, and
  * anything else as a 500 `internal_error` that hides its text.
  *
+ * Input Postgres cannot store is the caller's mistake, so it is 400 with a
+ * stable code rather than a raw SQLSTATE (unless `postgrest` is set):
+ * `invalid_text` for text with a NUL or a lone surrogate (`22P05`
+ * "unsupported Unicode escape sequence" of `\u0000` in `jsonb`, `22021` of a
+ * NUL byte in `text`, `22P02` of a lone surrogate escape in JSON) and
+ * `input_too_complex` for input past the database's limits (`54000`, `54001`
+ * "stack depth limit exceeded" of deeply nested JSON); `details.sqlstate`
+ * keeps the database's code.
+ *
  * @example
  * ```ts
  * toHttpError(new Error("boom")).status; // 500
@@ -273,6 +289,8 @@ export function errorResponse(error: unknown, options: ErrorMappingOptions = {})
 
 function fromPostgres(error: PostgresErrorLike, options: ErrorMappingOptions): HttpError {
   if (error.code === "PGRST") return fromRaisedPgrst(error);
+  const unstorable = options.postgrest ? undefined : unstorableInput(error);
+  if (unstorable !== undefined) return unstorable;
   const role = options.role ?? roles.get(error);
   const authenticated = role !== "anon";
   const status = statusForSqlState(error.code, { authenticated, message: error.message });
@@ -288,6 +306,31 @@ function fromPostgres(error: PostgresErrorLike, options: ErrorMappingOptions): H
       : undefined,
     cause: error,
   });
+}
+
+/** Postgres errors of input it cannot store, answered 400 with a stable code. */
+function unstorableInput(error: PostgresErrorLike): HttpError | undefined {
+  const sqlstate = error.code;
+  const badText = sqlstate === "22P05" || sqlstate === "22021" ||
+    (sqlstate === "22P02" && /surrogate/i.test(`${error.detail ?? ""} ${error.message}`));
+  if (badText) {
+    return new HttpError(400, {
+      code: "invalid_text",
+      message:
+        "Cannot store text: it holds a character Postgres cannot store (a NUL \\u0000 or a lone surrogate)",
+      details: { sqlstate, reason: error.detail ?? error.message },
+      cause: error,
+    });
+  }
+  if (sqlstate === "54000" || sqlstate === "54001") {
+    return new HttpError(400, {
+      code: "input_too_complex",
+      message: "Cannot process input: it is too large or too deeply nested for the database",
+      details: { sqlstate, reason: error.message },
+      cause: error,
+    });
+  }
+  return undefined;
 }
 
 /**

@@ -8,7 +8,7 @@
 
 import type { z } from "zod";
 import { answerPreflight, withCors } from "./cors.ts";
-import { errorResponse, HttpError } from "./errors.ts";
+import { type ErrorMappingOptions, errorResponse, HttpError } from "./errors.ts";
 
 /** A function's logic: a request in, a response out; it may throw. */
 export type Handler = (request: Request) => Response | Promise<Response>;
@@ -17,6 +17,8 @@ export type Handler = (request: Request) => Response | Promise<Response>;
 export interface ServeHandlerOptions {
   /** Allowed methods (besides `OPTIONS`); others get 405. Default: all. */
   methods?: readonly string[];
+  /** How thrown errors become responses; see {@linkcode errorResponse}. */
+  errors?: ErrorMappingOptions;
 }
 
 /**
@@ -45,7 +47,7 @@ export function serveHandler(
       }
       response = await handler(request);
     } catch (error) {
-      response = errorResponse(error);
+      response = errorResponse(error, options.errors);
     }
     if (request.method === "HEAD" && response.body !== null) {
       await response.body.cancel();

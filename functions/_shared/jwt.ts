@@ -7,7 +7,6 @@
 
 import {
   createLocalJWKSet,
-  createRemoteJWKSet,
   decodeProtectedHeader,
   type JSONWebKeySet,
   type JWTPayload,
@@ -16,6 +15,7 @@ import {
 } from "jose";
 import { getConfig } from "./env.ts";
 import { HttpError } from "./errors.ts";
+import { createRemoteJwks, JwksError } from "./jwks.ts";
 
 /** The database roles a token may carry. */
 export type Role = "anon" | "authenticated" | "service_role";
@@ -65,8 +65,11 @@ const ASYMMETRIC_ALGORITHMS: ReadonlySet<string> = new Set(["ES256", "RS256"]);
  * const claims = await verifyJwt(token);
  * if (claims.role === "authenticated") console.log(claims.sub);
  * ```
- * @throws {HttpError} 401 `invalid_token` or `token_expired`; 503
- * `jwks_unavailable` when the remote key set cannot be fetched.
+ * @throws {HttpError} 401 `invalid_token` or `token_expired` (also for an
+ * ES256/RS256 token when no JWKS is configured or the JWKS URL answers that
+ * there is none); 503 `jwks_unavailable` with `Retry-After` when the remote key
+ * set cannot be fetched. A failed fetch is remembered for 30 s: requests in
+ * that window get the same answer without fetching again.
  */
 export async function verifyJwt(token: string, options: VerifyJwtOptions = {}): Promise<JwtClaims> {
   const keys = options.keys ?? getConfig();
@@ -89,7 +92,7 @@ export async function verifyJwt(token: string, options: VerifyJwtOptions = {}): 
       requiredClaims: ["exp"],
     }));
   } catch (error) {
-    throw verificationError(error);
+    throw verificationError(error, algorithm);
   }
   return checkClaims(payload);
 }
@@ -210,7 +213,7 @@ function keyFor(algorithm: string, keys: JwtKeys): Uint8Array | JWTVerifyGetKey 
   if (keys.jwksUrl !== undefined) {
     let set = remoteSets.get(keys.jwksUrl);
     if (set === undefined) {
-      set = createRemoteJWKSet(new URL(keys.jwksUrl));
+      set = createRemoteJwks(new URL(keys.jwksUrl));
       remoteSets.set(keys.jwksUrl, set);
     }
     return set;
@@ -229,7 +232,18 @@ function checkClaims(payload: JWTPayload): JwtClaims {
   return payload as JwtClaims;
 }
 
-function verificationError(error: unknown): HttpError {
+function verificationError(error: unknown, algorithm: string): HttpError {
+  if (error instanceof JwksError) {
+    if (error.failure === "absent") {
+      return invalidToken(`${algorithm} tokens are not accepted: no JWKS is published`, error);
+    }
+    return new HttpError(503, {
+      code: "jwks_unavailable",
+      message: "Cannot verify token: the signing keys are unavailable",
+      headers: { "retry-after": String(error.retryAfterSeconds) },
+      cause: error,
+    });
+  }
   const code = (error as { code?: unknown } | null)?.code;
   switch (code) {
     case "ERR_JWT_EXPIRED":

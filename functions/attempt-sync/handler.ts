@@ -2,11 +2,13 @@
  * The `attempt-sync` handler: `POST` a batch of ops for one attempt.
  *
  * Order of checks: CORS preflight; method (405); token (401 `missing_token`,
- * `invalid_token`, `token_expired`); a signed-in user (401 `user_required` for
+ * `invalid_token`, `token_expired`; 503 `jwks_unavailable` while the JWKS cannot
+ * be fetched); a signed-in user (401 `user_required` for
  * the anon role, 403 for the service role); the per-user rate limit (429
  * `rate_limited` with `Retry-After`); the body: size (413
  * `payload_too_large`), JSON (400 `invalid_json`), op count (400
- * `too_many_ops`), schema (400 `invalid_request`); then
+ * `too_many_ops`), schema (400 `invalid_text` for a NUL or a lone surrogate,
+ * `too_deeply_nested`, both naming the op; else `invalid_request`); then
  * `public.apply_attempt_ops` as the caller in one transaction: 400 with the
  * database's code for a malformed op, 404 `attempt_not_found` (also for
  * another user's attempt), 409 `attempt_expired` | `attempt_closed` |

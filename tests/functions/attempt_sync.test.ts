@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
+import { generateKeyPair, SignJWT } from "jose";
 import { closeDb, createDb, type Db } from "../../functions/_shared/db.ts";
 import { createAttemptSyncHandler } from "../../functions/attempt-sync/handler.ts";
 import { handler } from "../../functions/attempt-sync/index.ts";
 import type { RateLimit } from "../../functions/attempt-sync/config.ts";
 import { takeRateLimit } from "../../functions/attempt-sync/rate_limit.ts";
+import type { JwtKeys } from "../../functions/_shared/jwt.ts";
 import { type Op, SyncResponseSchema } from "../../types/sync.ts";
 import {
   createExamFixture,
@@ -28,6 +30,8 @@ interface SyncContext {
 
 interface SyncServerOptions extends ExamFixtureOptions {
   rateLimit?: RateLimit;
+  /** Keys verifying tokens; default the test's JWT secret. */
+  keys?: JwtKeys;
 }
 
 /** Serves attempt-sync over a fresh fixture; cleans everything up after `run`. */
@@ -39,7 +43,7 @@ async function withSyncServer(
   const db = createDb({ url: dbUrl });
   const server = listen(createAttemptSyncHandler({
     db,
-    keys,
+    keys: options.keys ?? keys,
     rateLimit: options.rateLimit ?? { limit: 1000, windowSeconds: 10 },
   }));
   const url = `${server.url}/attempt-sync`;
@@ -724,5 +728,232 @@ Deno.test("takeRateLimit() allows exactly the limit to concurrent callers, then 
   } finally {
     await db.sql`delete from private.rate_limits where key = ${key}`;
     await db.close();
+  }
+});
+
+/** Counts the answers and activity events stored for an attempt. */
+async function storedCounts(fixture: ExamFixture, attemptId: string) {
+  const [row] = await fixture.sql<{ answers: number; activities: number }[]>`
+    select
+      (select count(*)::int from public.attempt_answers where attempt_id = ${attemptId}) as answers,
+      (select count(*)::int from public.attempt_activity_events
+        where attempt_id = ${attemptId} and event_type in ('paste', 'copy')) as activities
+  `;
+  return row;
+}
+
+Deno.test("attemptSync() answers 400 invalid_text for a NUL in an answer", async () => {
+  await withSyncServer({}, async ({ fixture, post }) => {
+    const student = fixture.students[0]!;
+    const attemptId = await fixture.startAttempt(student);
+    const token = await fixture.tokenFor(student);
+    const good = answer(fixture.questionIds[0]!, "a", 0);
+    const bad = answer(fixture.questionIds[1]!, { text: "a\u0000b" }, 0);
+    const body = await expectError(
+      await post(token, { attemptId, clientId: "laptop", ops: [good, bad] }),
+      400,
+      "invalid_text",
+    );
+    assert.match(body.message, new RegExp(`^Cannot apply op 2 \\(${bad.op_id}\\): value\\.text `));
+    assert.deepEqual(body.details, {
+      op_index: 2,
+      op_id: bad.op_id,
+      code: "invalid_text",
+      path: "ops[1].value.text",
+    });
+    assert.deepEqual(await storedCounts(fixture, attemptId), { answers: 0, activities: 0 });
+    assert.deepEqual(await errorRows(fixture, attemptId), ["invalid_text"]);
+  });
+});
+
+Deno.test("attemptSync() answers 400 invalid_text for a lone surrogate in an answer", async () => {
+  await withSyncServer({}, async ({ fixture, post }) => {
+    const student = fixture.students[0]!;
+    const attemptId = await fixture.startAttempt(student);
+    const token = await fixture.tokenFor(student);
+    for (const text of ["\ud83d", "x\udc00", "\ud83d\ud83d"]) {
+      const bad = answer(fixture.questionIds[0]!, [text], 0);
+      const body = await expectError(
+        await post(token, { attemptId, clientId: "laptop", ops: [bad] }),
+        400,
+        "invalid_text",
+      );
+      assert.deepEqual(body.details, {
+        op_index: 1,
+        op_id: bad.op_id,
+        code: "invalid_text",
+        path: "ops[0].value[0]",
+      });
+    }
+    assert.deepEqual(await storedCounts(fixture, attemptId), { answers: 0, activities: 0 });
+  });
+});
+
+Deno.test("attemptSync() answers 400 invalid_text for a NUL in activity details", async () => {
+  await withSyncServer({}, async ({ fixture, post }) => {
+    const student = fixture.students[0]!;
+    const attemptId = await fixture.startAttempt(student);
+    const token = await fixture.tokenFor(student);
+    const activity = (details: Record<string, unknown>): Op => ({
+      op_id: crypto.randomUUID(),
+      type: "activity",
+      event: "paste",
+      details: details as Record<string, never>,
+    });
+    const inValue = activity({ text: ["fine", "pasted\u0000"] });
+    const valueError = await expectError(
+      await post(token, { attemptId, clientId: "laptop", ops: [inValue] }),
+      400,
+      "invalid_text",
+    );
+    assert.deepEqual(valueError.details, {
+      op_index: 1,
+      op_id: inValue.op_id,
+      code: "invalid_text",
+      path: "ops[0].details.text[1]",
+    });
+    const inKey = activity({ "k\u0000": 1 });
+    const keyError = await expectError(
+      await post(token, { attemptId, clientId: "laptop", ops: [activity({}), inKey] }),
+      400,
+      "invalid_text",
+    );
+    assert.equal((keyError.details as { op_index: number }).op_index, 2);
+    assert.equal((keyError.details as { op_id: string }).op_id, inKey.op_id);
+    assert.deepEqual(await storedCounts(fixture, attemptId), { answers: 0, activities: 0 });
+
+    // Text Postgres can store, an emoji's surrogate pair included, is stored as sent.
+    const fine = activity({ text: "caf\u00e9 \ud83d\ude00" });
+    assert.equal((await post(token, { attemptId, clientId: "laptop", ops: [fine] })).status, 200);
+    const [stored] = await fixture.sql<{ text: string }[]>`
+      select details ->> 'text' as text from public.attempt_activity_events
+      where attempt_id = ${attemptId} and event_type = 'paste'
+    `;
+    assert.equal(stored?.text, "caf\u00e9 \ud83d\ude00");
+  });
+});
+
+Deno.test("attemptSync() answers 400 invalid_text for a NUL or a lone surrogate in clientId", async () => {
+  await withSyncServer({}, async ({ fixture, post }) => {
+    const student = fixture.students[0]!;
+    const attemptId = await fixture.startAttempt(student);
+    const token = await fixture.tokenFor(student);
+    for (const clientId of ["tab\u00001", "tab-\ud83d"]) {
+      const body = await expectError(
+        await post(token, { attemptId, clientId, ops: [answer(fixture.questionIds[0]!, "a", 0)] }),
+        400,
+        "invalid_text",
+      );
+      assert.deepEqual(body.details, { code: "invalid_text", path: "clientId" });
+      assert.match(body.message, /^Cannot accept request: clientId /);
+    }
+    assert.deepEqual(await storedCounts(fixture, attemptId), { answers: 0, activities: 0 });
+    const [connections] = await fixture.sql<{ count: number }[]>`
+      select count(*)::int as count from public.attempt_connections where attempt_id = ${attemptId}
+    `;
+    assert.equal(connections?.count, 0);
+  });
+});
+
+Deno.test("attemptSync() answers 400 too_deeply_nested for an answer nested 5,000 levels deep", async () => {
+  await withSyncServer({}, async ({ fixture, post }) => {
+    const student = fixture.students[0]!;
+    const attemptId = await fixture.startAttempt(student);
+    const token = await fixture.tokenFor(student);
+    const opId = crypto.randomUUID();
+    const deep = `${"[".repeat(5000)}"a"${"]".repeat(5000)}`;
+    const text = `{"attemptId":"${attemptId}","clientId":"laptop","ops":[{"op_id":"${opId}",` +
+      `"type":"answer","question_id":"${
+        fixture.questionIds[0]
+      }","value":${deep},"base_version":0}]}`;
+    const body = await expectError(await post(token, text), 400, "too_deeply_nested");
+    assert.equal((body.details as { op_index: number }).op_index, 1);
+    assert.equal((body.details as { op_id: string }).op_id, opId);
+    assert.match(body.message, /more than 32 levels deep/);
+
+    // Activity details nest as deep: refused alike, the server still serves.
+    const details = `{"op_id":"${crypto.randomUUID()}","type":"activity","event":"copy",` +
+      `"details":{"d":${'{"d":'.repeat(3000)}1${"}".repeat(3000)}}}`;
+    await expectError(
+      await post(token, `{"attemptId":"${attemptId}","clientId":"laptop","ops":[${details}]}`),
+      400,
+      "too_deeply_nested",
+    );
+    assert.equal((await post(token, { attemptId, clientId: "laptop", ops: [] })).status, 200);
+  });
+});
+
+Deno.test("attemptSync() answers 401 invalid_token for an ES256 token when no JWKS is published", async () => {
+  let fetches = 0;
+  const jwksServer = listen(() => {
+    fetches++;
+    return Response.json({ code: "not_found", message: "No JWKS here" }, { status: 404 });
+  });
+  try {
+    const jwksUrl = `${jwksServer.url}/auth/v1/.well-known/jwks.json`;
+    await withSyncServer({ keys: { jwtSecret: secret, jwksUrl } }, async ({ fixture, post }) => {
+      const student = fixture.students[0]!;
+      const attemptId = await fixture.startAttempt(student);
+      const { privateKey } = await generateKeyPair("ES256");
+      const token = await new SignJWT({ role: "authenticated", sub: student.id })
+        .setProtectedHeader({ alg: "ES256", kid: "k1", typ: "JWT" })
+        .setExpirationTime("1h")
+        .sign(privateKey);
+      for (let i = 0; i < 3; i++) {
+        const response = await post(token, { attemptId, clientId: "laptop", ops: [] });
+        assert.match(
+          response.headers.get("www-authenticate") ?? "",
+          /^Bearer error="invalid_token"/,
+        );
+        const body = await expectError(response, 401, "invalid_token");
+        assert.equal(
+          body.message,
+          "Cannot verify token: ES256 tokens are not accepted: no JWKS is published",
+        );
+      }
+      assert.equal(fetches, 1, "the missing JWKS is fetched once, not once per request");
+      // HS256 tokens are verified as before.
+      const hs256 = await fixture.tokenFor(student);
+      assert.equal((await post(hs256, { attemptId, clientId: "laptop", ops: [] })).status, 200);
+    });
+  } finally {
+    await jwksServer.close();
+  }
+});
+
+Deno.test("attemptSync() answers 503 jwks_unavailable from a 30 s memory of a failed JWKS fetch", async () => {
+  let fetches = 0;
+  const jwksServer = listen(async () => {
+    fetches++;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return new Response("upstream down", { status: 502 });
+  });
+  try {
+    const jwksUrl = `${jwksServer.url}/auth/v1/.well-known/jwks.json`;
+    await withSyncServer({ keys: { jwksUrl } }, async ({ fixture, post }) => {
+      const student = fixture.students[0]!;
+      const attemptId = await fixture.startAttempt(student);
+      const { privateKey } = await generateKeyPair("ES256");
+      const token = await new SignJWT({ role: "authenticated", sub: student.id })
+        .setProtectedHeader({ alg: "ES256", kid: "k1", typ: "JWT" })
+        .setExpirationTime("1h")
+        .sign(privateKey);
+      const body = { attemptId, clientId: "laptop", ops: [] };
+      // Concurrent requests share one fetch; later ones are answered from memory.
+      const responses = await Promise.all([
+        post(token, body),
+        post(token, body),
+        post(token, body),
+      ]);
+      responses.push(await post(token, body));
+      for (const response of responses) {
+        const retryAfter = Number(response.headers.get("retry-after"));
+        await expectError(response, 503, "jwks_unavailable");
+        assert.ok(retryAfter >= 1 && retryAfter <= 30, `Retry-After ${retryAfter}`);
+      }
+      assert.equal(fetches, 1, "one fetch for every request within 30 s");
+    });
+  } finally {
+    await jwksServer.close();
   }
 });

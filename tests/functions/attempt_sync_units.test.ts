@@ -8,7 +8,13 @@ import {
   formatIssuePath,
   parseSyncRequest,
 } from "../../functions/attempt-sync/validate.ts";
-import { SyncRequestSchema } from "../../types/sync.ts";
+import {
+  findJsonProblem,
+  isJsonValue,
+  isStorableText,
+  MAX_JSON_DEPTH,
+  SyncRequestSchema,
+} from "../../types/sync.ts";
 
 Deno.test("parseSyncSettings() defaults to 20 batches per 10 s and reads the environment", () => {
   assert.deepEqual(parseSyncSettings({}).rateLimit, { limit: 60, windowSeconds: 10 });
@@ -114,4 +120,54 @@ Deno.test("SyncRequestSchema accepts every op type and refuses what the database
       JSON.stringify(op),
     );
   }
+});
+
+Deno.test("findJsonProblem() walks 100,000 levels without overflowing and names the first problem", () => {
+  let deep: unknown = "x";
+  for (let i = 0; i < 100_000; i++) deep = [deep];
+  assert.equal(findJsonProblem(deep)?.code, "too_deeply_nested");
+  assert.equal(findJsonProblem(deep)?.path.length, MAX_JSON_DEPTH);
+  assert.equal(isJsonValue(deep), false);
+  assert.equal(findJsonProblem(deep, { maxDepth: 200_000 }), undefined);
+  assert.deepEqual(findJsonProblem({ a: [1, "ok", { b: "\u0000" }], c: "\ud83d" }), {
+    code: "invalid_text",
+    path: ["a", 2, "b"],
+  });
+  assert.deepEqual(findJsonProblem({ "\udc00": 1 }), { code: "invalid_text", path: ["\udc00"] });
+  assert.deepEqual(findJsonProblem([1, new Date()]), { code: "not_json", path: [1] });
+  assert.deepEqual(findJsonProblem({ n: Infinity }), { code: "not_json", path: ["n"] });
+  assert.equal(isJsonValue({ a: [1, "caf\u00e9 \ud83d\ude00", null, true] }), true);
+  assert.equal(isStorableText("\ud83d\ude00"), true);
+  for (const text of ["\u0000", "\ud83d", "\ude00", "a\ud83d\ud83d", "\ude00\ud83d"]) {
+    assert.equal(isStorableText(text), false, JSON.stringify(text));
+  }
+});
+
+Deno.test("parseSyncRequest() names the op holding text Postgres cannot store", () => {
+  const opId = crypto.randomUUID();
+  const body = {
+    attemptId: crypto.randomUUID(),
+    clientId: "tab",
+    ops: [
+      { op_id: crypto.randomUUID(), type: "flag", question_id: crypto.randomUUID() },
+      {
+        op_id: opId,
+        type: "answer",
+        question_id: crypto.randomUUID(),
+        value: "\u0000",
+        base_version: 0,
+      },
+    ],
+  };
+  assert.throws(() => parseSyncRequest(body), (error: HttpError) => {
+    assert.equal(error.status, 400);
+    assert.equal(error.code, "invalid_text");
+    assert.deepEqual(error.details, {
+      op_index: 2,
+      op_id: opId,
+      code: "invalid_text",
+      path: "ops[1].value",
+    });
+    return true;
+  });
 });

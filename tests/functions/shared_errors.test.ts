@@ -222,3 +222,52 @@ Deno.test("errorResponse() maps errors raised by the real database", async (t) =
     await db.close();
   }
 });
+
+Deno.test("errorResponse() answers 400 invalid_text and input_too_complex for input Postgres cannot store", async (t) => {
+  const db = createDb({ url: requireEnv("SUPABASE_DB_URL") });
+  async function failed(run: () => Promise<unknown>): Promise<unknown> {
+    try {
+      await run();
+    } catch (error) {
+      return error;
+    }
+    throw new Error("Expected the statement to fail");
+  }
+  try {
+    await t.step("a NUL escape in jsonb (22P05) is 400 invalid_text", async () => {
+      const error = await failed(() => db.sql`select ${'{"a":"x\\u0000"}'}::text::jsonb`);
+      const response = errorResponse(error);
+      assert.equal(response.status, 400);
+      const body = await response.json();
+      assert.equal(body.code, "invalid_text");
+      assert.equal(body.details.sqlstate, "22P05");
+      // The PostgREST stand-in answers as PostgREST does.
+      assert.equal((await errorResponse(error, { postgrest: true }).json()).code, "22P05");
+    });
+    await t.step("a NUL byte in text (22021) is 400 invalid_text", async () => {
+      const error = await failed(() => db.sql`select ${"tab\u00001"}::text`);
+      const response = errorResponse(error);
+      assert.equal(response.status, 400);
+      assert.equal((await response.json()).code, "invalid_text");
+    });
+    await t.step("a lone surrogate escape in JSON (22P02) is 400 invalid_text", async () => {
+      const error = await failed(() => db.sql`select ${'["\\ud83d"]'}::text::jsonb`);
+      const response = errorResponse(error);
+      assert.equal(response.status, 400);
+      assert.equal((await response.json()).code, "invalid_text");
+    });
+    await t.step(
+      "JSON too deep for the database's stack (54001) is 400 input_too_complex",
+      async () => {
+        const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+        const error = await failed(() => db.sql`select ${deep}::text::jsonb`);
+        assert.equal((error as { code?: string }).code, "54001");
+        const response = errorResponse(error);
+        assert.equal(response.status, 400);
+        assert.equal((await response.json()).code, "input_too_complex");
+      },
+    );
+  } finally {
+    await db.close();
+  }
+});
