@@ -3,15 +3,16 @@
  *
  * | variable | required | meaning |
  * |---|---|---|
- * | `SUPABASE_DB_URL` | yes | Postgres connection string (injected by Supabase) |
+ * | `SUPABASE_DB_URL` | yes* | Postgres connection string (injected by Supabase) |
+ * | `DATABASE_URL` | no | overrides `SUPABASE_DB_URL` (for example the pooler); secrets may not start with `SUPABASE_` |
  * | `SUPABASE_URL` | no | project URL; gives the default `JWKS_URL` |
  * | `JWT_SECRET` | no* | legacy HS256 secret (custom secrets may not start with `SUPABASE_`) |
  * | `SUPABASE_JWKS` | no* | JSON Web Key Set as JSON text (injected by hosted Supabase) |
  * | `JWKS_URL` | no* | where to fetch the JWKS; default `${SUPABASE_URL}/auth/v1/.well-known/jwks.json` |
  * | `DB_POOL_MAX` | no | connections of one function instance's pool; default 5 |
  *
- * (*) At least one way to verify tokens must exist: `JWT_SECRET`, `SUPABASE_JWKS`
- * or a JWKS URL.
+ * (*) `SUPABASE_DB_URL` or `DATABASE_URL`. At least one way to verify tokens must
+ * exist: `JWT_SECRET`, `SUPABASE_JWKS` or a JWKS URL.
  *
  * @module
  */
@@ -20,7 +21,7 @@ import type { JSONWebKeySet } from "jose";
 
 /** The parsed environment. */
 export interface Config {
-  /** `SUPABASE_DB_URL`: Postgres connection string. */
+  /** `DATABASE_URL`, else `SUPABASE_DB_URL`: Postgres connection string. */
   readonly dbUrl: string;
   /** `SUPABASE_URL` without a trailing slash, when set. */
   readonly supabaseUrl?: string;
@@ -58,14 +59,15 @@ const MIN_SECRET_LENGTH = 32;
  * @throws {ConfigError} when a variable is missing or invalid.
  */
 export function parseConfig(env: EnvSource): Config {
-  const dbUrl = readText(env, "SUPABASE_DB_URL");
+  const dbUrlName = readText(env, "DATABASE_URL") === undefined ? "SUPABASE_DB_URL" : "DATABASE_URL";
+  const dbUrl = readText(env, dbUrlName);
   if (dbUrl === undefined) {
     throw new ConfigError("Cannot read environment: SUPABASE_DB_URL is not set");
   }
-  const db = parseUrl("SUPABASE_DB_URL", dbUrl);
+  const db = parseUrl(dbUrlName, dbUrl);
   if (db.protocol !== "postgres:" && db.protocol !== "postgresql:") {
     throw new ConfigError(
-      "Cannot read environment: SUPABASE_DB_URL must start with postgres:// or postgresql://",
+      `Cannot read environment: ${dbUrlName} must start with postgres:// or postgresql://`,
     );
   }
 

@@ -15,6 +15,16 @@ Deno.test("parseConfig() requires SUPABASE_DB_URL", () => {
   );
 });
 
+Deno.test("parseConfig() takes DATABASE_URL over SUPABASE_DB_URL", () => {
+  const pooler = "postgresql://postgres.abc:pw@pooler.example.com:5432/postgres";
+  assert.equal(parseConfig({ SUPABASE_DB_URL: dbUrl, DATABASE_URL: pooler, JWT_SECRET: secret }).dbUrl, pooler);
+  assert.equal(parseConfig({ DATABASE_URL: pooler, JWT_SECRET: secret }).dbUrl, pooler);
+  assert.throws(() => parseConfig({ SUPABASE_DB_URL: dbUrl, DATABASE_URL: "mysql://x", JWT_SECRET: secret }), {
+    name: "ConfigError",
+    message: "Cannot read environment: DATABASE_URL must start with postgres:// or postgresql://",
+  });
+});
+
 Deno.test("parseConfig() requires a way to verify tokens", () => {
   assert.throws(
     () => parseConfig({ SUPABASE_DB_URL: dbUrl }),
