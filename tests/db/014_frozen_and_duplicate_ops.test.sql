@@ -8,65 +8,36 @@
 begin;
 select plan(14);
 
--- East: teacher Tom; students Sue, Sam and Kim. West: student Bea.
-select tests.create_supabase_user('tom', 'tom@east-013.example');
-select tests.create_supabase_user('sue', 'sue@east-013.example');
-select tests.create_supabase_user('sam', 'sam@east-013.example');
-select tests.create_supabase_user('kim', 'kim@east-013.example');
-select tests.create_supabase_user('bea', 'bea@west-013.example');
-
-insert into public.academies (id, name, slug)
-values
-  ('10000000-0000-4000-8000-000000000001', 'East Academy', 'east-academy-013'),
-  ('10000000-0000-4000-8000-000000000002', 'West Academy', 'west-academy-013');
-
-insert into public.academy_members (academy_id, user_id, role)
-select '10000000-0000-4000-8000-000000000001'::uuid, tests.get_supabase_uid(u.name), u.role::public.academy_role
-from (values ('tom', 'teacher'), ('sue', 'student'), ('sam', 'student'), ('kim', 'student')) as u (name, role)
-union all
-select '10000000-0000-4000-8000-000000000002'::uuid, tests.get_supabase_uid('bea'), 'student';
-
--- East's one-hour quiz: three questions with keys.
-insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
-values ('20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'East Quiz', true, 3600, 60);
-insert into public.exam_sections (id, exam_id, position, title)
-values ('30000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 0, 'Only section');
-insert into public.questions (id, exam_id, section_id, position, type, prompt, options)
-values
-  ('40000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   0, 'single_choice', 'What is 2 + 2?', '[{"id": "a", "text": "3"}, {"id": "b", "text": "4"}]'),
-  ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   1, 'true_false', 'Zero is even.', '[]'),
-  ('40000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   2, 'numeric', 'Six times seven?', '[]');
-insert into private.question_keys (question_id, correct)
-values
-  ('40000000-0000-4000-8000-000000000001', '"b"'),
-  ('40000000-0000-4000-8000-000000000002', 'true'),
-  ('40000000-0000-4000-8000-000000000003', '42');
+-- East: teacher Tom; students Sue, Sam and Kim. West: student Bea. East's one-hour quiz:
+-- three questions with keys.
+select from tests.create_academies('013');
+select from tests.add_members('east', 'teacher', 'tom');
+select from tests.add_members('east', 'student', 'sue', 'sam', 'kim');
+select from tests.add_members('west', 'student', 'bea');
+select from tests.create_quiz();
 
 -- Tom runs a live session of it with Sue, Sam and Kim; Bea has a practice attempt of her own.
-select tests.authenticate_as('tom');
-select set_config('test.session', (
+select from tests.authenticate_as('tom');
+select from set_config('test.session', (
   select s.id::text from public.create_exam_session('20000000-0000-4000-8000-000000000001', 'Period 1') as s), true);
-select public.enroll_session_students(current_setting('test.session')::uuid,
+select from public.enroll_session_students(current_setting('test.session')::uuid,
   array[tests.get_supabase_uid('sue'), tests.get_supabase_uid('sam'), tests.get_supabase_uid('kim')]);
-select public.launch_exam_session(current_setting('test.session')::uuid);
-select tests.act_as_owner();
-select set_config('test.sue_attempt', (select a.id::text from public.exam_attempts as a
+select from public.launch_exam_session(current_setting('test.session')::uuid);
+select from tests.act_as_owner();
+select from set_config('test.sue_attempt', (select a.id::text from public.exam_attempts as a
   where a.user_id = tests.get_supabase_uid('sue')), true);
-select set_config('test.sam_attempt', (select a.id::text from public.exam_attempts as a
+select from set_config('test.sam_attempt', (select a.id::text from public.exam_attempts as a
   where a.user_id = tests.get_supabase_uid('sam')), true);
-select set_config('test.kim_attempt', (select a.id::text from public.exam_attempts as a
+select from set_config('test.kim_attempt', (select a.id::text from public.exam_attempts as a
   where a.user_id = tests.get_supabase_uid('kim')), true);
 
 -- ==========================================================================================
 -- Student in a paused session (Sue): cannot submit until the teacher resumes
 -- ==========================================================================================
 
-select tests.authenticate_as('tom');
-select public.pause_exam_session(current_setting('test.session')::uuid);
-select tests.authenticate_as('sue');
+select from tests.authenticate_as('tom');
+select from public.pause_exam_session(current_setting('test.session')::uuid);
+select from tests.authenticate_as('sue');
 
 select is(
   tests.error_of($$ select public.submit_attempt(current_setting('test.sue_attempt')::uuid) $$),
@@ -81,9 +52,9 @@ select results_eq(
   'The paused attempt stays open, ungraded and frozen'
 );
 
-select tests.authenticate_as('tom');
-select public.resume_exam_session(current_setting('test.session')::uuid);
-select tests.authenticate_as('sue');
+select from tests.authenticate_as('tom');
+select from public.resume_exam_session(current_setting('test.session')::uuid);
+select from tests.authenticate_as('sue');
 
 select is(
   (select a.status::text from public.submit_attempt(current_setting('test.sue_attempt')::uuid) as a),
@@ -95,9 +66,9 @@ select is(
 -- Student removed from the session (Sam): their frozen attempt cannot be submitted
 -- ==========================================================================================
 
-select tests.authenticate_as('tom');
-select public.remove_session_participant(current_setting('test.session')::uuid, tests.get_supabase_uid('sam'), 'Phone out');
-select tests.authenticate_as('sam');
+select from tests.authenticate_as('tom');
+select from public.remove_session_participant(current_setting('test.session')::uuid, tests.get_supabase_uid('sam'), 'Phone out');
+select from tests.authenticate_as('sam');
 
 select is(
   tests.error_of($$ select public.submit_attempt(current_setting('test.sam_attempt')::uuid) $$),
@@ -115,7 +86,7 @@ select is(
 -- Anon and a student of another academy (Bea)
 -- ==========================================================================================
 
-select tests.clear_authentication();
+select from tests.clear_authentication();
 
 select is(
   tests.error_of($$ select public.submit_attempt(current_setting('test.kim_attempt')::uuid) $$),
@@ -123,7 +94,7 @@ select is(
   'Anon cannot submit an attempt'
 );
 
-select tests.authenticate_as('bea');
+select from tests.authenticate_as('bea');
 
 select is(
   tests.error_of($$ select public.submit_attempt(current_setting('test.kim_attempt')::uuid) $$),
@@ -135,10 +106,10 @@ select is(
 -- Student saving a batch with a repeated op id (Kim)
 -- ==========================================================================================
 
-select tests.authenticate_as('kim');
+select from tests.authenticate_as('kim');
 
 -- Set-based: answers only, to distinct questions, one op id twice.
-select set_config('test.results', (
+select from set_config('test.results', (
   select o.results::text from public.apply_attempt_ops(current_setting('test.kim_attempt')::uuid, jsonb_build_array(
     jsonb_build_object('op_id', 'a0000000-0000-4000-8000-000000000001', 'type', 'answer',
       'question_id', '40000000-0000-4000-8000-000000000001', 'value', 'b', 'base_version', 0),
@@ -168,7 +139,7 @@ select is(
 );
 
 -- Op by op: a flag in the batch, one op id twice.
-select set_config('test.results', (
+select from set_config('test.results', (
   select o.results::text from public.apply_attempt_ops(current_setting('test.kim_attempt')::uuid, jsonb_build_array(
     jsonb_build_object('op_id', 'a0000000-0000-4000-8000-000000000002', 'type', 'answer',
       'question_id', '40000000-0000-4000-8000-000000000003', 'value', 42, 'base_version', 0),
@@ -199,7 +170,7 @@ select is(
   'The answer history holds one row per op id applied'
 );
 
-select tests.act_as_owner();
+select from tests.act_as_owner();
 
 select results_eq(
   $$ select r.op_id::text, r.result ->> 'question_id' from private.applied_ops as r

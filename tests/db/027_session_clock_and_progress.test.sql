@@ -10,37 +10,13 @@
 begin;
 select plan(19);
 
--- East: teacher Tom; students Sue, Sam and Kim. West: teacher Will.
-select tests.create_supabase_user('tom', 'tom@east-027.example');
-select tests.create_supabase_user('sue', 'sue@east-027.example');
-select tests.create_supabase_user('sam', 'sam@east-027.example');
-select tests.create_supabase_user('kim', 'kim@east-027.example');
-select tests.create_supabase_user('will', 'will@west-027.example');
-
-insert into public.academies (id, name, slug)
-values
-  ('10000000-0000-4000-8000-000000000001', 'East Academy', 'east-academy-027'),
-  ('10000000-0000-4000-8000-000000000002', 'West Academy', 'west-academy-027');
-
-insert into public.academy_members (academy_id, user_id, role)
-select '10000000-0000-4000-8000-000000000001'::uuid, tests.get_supabase_uid(u.name), u.role::public.academy_role
-from (values ('tom', 'teacher'), ('sue', 'student'), ('sam', 'student'), ('kim', 'student')) as u (name, role)
-union all
-select '10000000-0000-4000-8000-000000000002'::uuid, tests.get_supabase_uid('will'), 'teacher';
-
--- East's one-hour quiz: three questions.
-insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
-values ('20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'East Quiz', true, 3600, 60);
-insert into public.exam_sections (id, exam_id, position, title)
-values ('30000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 0, 'Only section');
-insert into public.questions (id, exam_id, section_id, position, type, prompt, options)
-values
-  ('40000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   0, 'single_choice', 'What is 2 + 2?', '[{"id": "a", "text": "3"}, {"id": "b", "text": "4"}]'),
-  ('40000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   1, 'true_false', 'Zero is even.', '[]'),
-  ('40000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
-   2, 'numeric', 'Six times seven?', '[]');
+-- East: teacher Tom; students Sue, Sam and Kim. West: teacher Will. East's one-hour quiz:
+-- three questions.
+select from tests.create_academies('027');
+select from tests.add_members('east', 'teacher', 'tom');
+select from tests.add_members('east', 'student', 'sue', 'sam', 'kim');
+select from tests.add_members('west', 'teacher', 'will');
+select from tests.create_quiz();
 
 -- Test-local helper: the calling student saves an answer on their attempt of the session
 -- in test.session, edited from the newest version.
@@ -98,12 +74,12 @@ as $$
 $$;
 
 -- Tom runs a live session with Sue, Sam and Kim.
-select tests.authenticate_as('tom');
-select set_config('test.session', (
+select from tests.authenticate_as('tom');
+select from set_config('test.session', (
   select s.id::text from public.create_exam_session('20000000-0000-4000-8000-000000000001', 'Period 1') as s), true);
-select public.enroll_session_students(current_setting('test.session')::uuid,
+select from public.enroll_session_students(current_setting('test.session')::uuid,
   array[tests.get_supabase_uid('sue'), tests.get_supabase_uid('sam'), tests.get_supabase_uid('kim')]);
-select set_config('test.deadline', (
+select from set_config('test.deadline', (
   select s.deadline_at::text from public.launch_exam_session(current_setting('test.session')::uuid) as s), true);
 
 -- ==========================================================================================
@@ -111,15 +87,15 @@ select set_config('test.deadline', (
 -- ==========================================================================================
 
 -- Sam is removed 10 minutes ago; the session pauses 3 minutes ago and resumes now.
-select public.remove_session_participant(current_setting('test.session')::uuid, tests.get_supabase_uid('sam'), 'Phone out');
-select tests.act_as_owner();
+select from public.remove_session_participant(current_setting('test.session')::uuid, tests.get_supabase_uid('sam'), 'Phone out');
+select from tests.act_as_owner();
 select pg_temp.happened_ago(interval '10 minutes');
-select tests.authenticate_as('tom');
-select public.pause_exam_session(current_setting('test.session')::uuid);
-select tests.act_as_owner();
+select from tests.authenticate_as('tom');
+select from public.pause_exam_session(current_setting('test.session')::uuid);
+select from tests.act_as_owner();
 select pg_temp.happened_ago(interval '3 minutes');
-select tests.authenticate_as('tom');
-select public.resume_exam_session(current_setting('test.session')::uuid);
+select from tests.authenticate_as('tom');
+select from public.resume_exam_session(current_setting('test.session')::uuid);
 
 select is(
   (select pg_temp.moved('sue')),
@@ -133,7 +109,7 @@ select is(
   'A removed student''s deadline stays frozen through the pause: nothing is counted twice'
 );
 
-select public.admit_session_participants(current_setting('test.session')::uuid, array[tests.get_supabase_uid('sam')]);
+select from public.admit_session_participants(current_setting('test.session')::uuid, array[tests.get_supabase_uid('sam')]);
 
 select results_eq(
   $$ select pg_temp.moved('sam'), a.paused_at is null from public.exam_attempts as a
@@ -147,15 +123,15 @@ select results_eq(
 -- ==========================================================================================
 
 -- Kim is removed 6 minutes ago; the session pauses 2 minutes ago; Kim is readmitted now.
-select public.remove_session_participant(current_setting('test.session')::uuid, tests.get_supabase_uid('kim'), 'Noise');
-select tests.act_as_owner();
+select from public.remove_session_participant(current_setting('test.session')::uuid, tests.get_supabase_uid('kim'), 'Noise');
+select from tests.act_as_owner();
 select pg_temp.happened_ago(interval '6 minutes');
-select tests.authenticate_as('tom');
-select public.pause_exam_session(current_setting('test.session')::uuid);
-select tests.act_as_owner();
+select from tests.authenticate_as('tom');
+select from public.pause_exam_session(current_setting('test.session')::uuid);
+select from tests.act_as_owner();
 select pg_temp.happened_ago(interval '2 minutes');
-select tests.authenticate_as('tom');
-select public.admit_session_participants(current_setting('test.session')::uuid, array[tests.get_supabase_uid('kim')]);
+select from tests.authenticate_as('tom');
+select from public.admit_session_participants(current_setting('test.session')::uuid, array[tests.get_supabase_uid('kim')]);
 
 select is(
   (select now() - a.paused_at from public.exam_attempts as a
@@ -164,7 +140,7 @@ select is(
   'Readmitted during a pause, the student''s attempt stays frozen from their removal'
 );
 
-select public.resume_exam_session(current_setting('test.session')::uuid);
+select from public.resume_exam_session(current_setting('test.session')::uuid);
 
 select results_eq(
   $$ select pg_temp.moved('sue'), pg_temp.moved('kim'), pg_temp.moved('sam') $$,
@@ -176,10 +152,10 @@ select results_eq(
 -- Student (Sue): progress, at most one event per second, the last state never lost
 -- ==========================================================================================
 
-select tests.authenticate_as('sue');
+select from tests.authenticate_as('sue');
 select pg_temp.save('40000000-0000-4000-8000-000000000001', '"b"');
 select pg_temp.save('40000000-0000-4000-8000-000000000002', 'true');
-select tests.act_as_owner();
+select from tests.act_as_owner();
 
 select is(
   pg_temp.progress_of('sue'),
@@ -221,13 +197,13 @@ select is(
 );
 
 -- Another save inside the new window, then the window closes and Sam saves.
-select tests.authenticate_as('sue');
+select from tests.authenticate_as('sue');
 select pg_temp.save('40000000-0000-4000-8000-000000000003', '42');
-select tests.act_as_owner();
+select from tests.act_as_owner();
 select pg_temp.window_closes('sue');
-select tests.authenticate_as('sam');
+select from tests.authenticate_as('sam');
 select pg_temp.save('40000000-0000-4000-8000-000000000001', '"a"');
-select tests.act_as_owner();
+select from tests.act_as_owner();
 
 select results_eq(
   $$ select pg_temp.progress_of('sue'), pg_temp.progress_of('sam') $$,
@@ -243,14 +219,14 @@ select is(
 );
 
 -- The student's own next save after the window announces the latest state itself.
-select tests.authenticate_as('kim');
+select from tests.authenticate_as('kim');
 select pg_temp.save('40000000-0000-4000-8000-000000000001', '"b"');
 select pg_temp.save('40000000-0000-4000-8000-000000000002', 'false');
-select tests.act_as_owner();
+select from tests.act_as_owner();
 select pg_temp.window_closes('kim');
-select tests.authenticate_as('kim');
+select from tests.authenticate_as('kim');
 select pg_temp.save('40000000-0000-4000-8000-000000000003', '41');
-select tests.act_as_owner();
+select from tests.act_as_owner();
 
 select results_eq(
   $$ select pg_temp.progress_of('kim'), (select count(*)::integer from private.pending_progress) $$,
@@ -269,7 +245,7 @@ select results_eq(
 -- Student (Sue), a teacher of another academy (Will) and anon: no flush, no markers
 -- ==========================================================================================
 
-select tests.authenticate_as('sue');
+select from tests.authenticate_as('sue');
 
 select is(
   tests.error_of($$ select private.flush_pending_progress() $$),
@@ -283,7 +259,7 @@ select is(
   'A student cannot read the pending markers'
 );
 
-select tests.authenticate_as('will');
+select from tests.authenticate_as('will');
 
 select is(
   tests.error_of($$ select private.flush_pending_progress(current_setting('test.session')::uuid) $$),
@@ -291,7 +267,7 @@ select is(
   'A teacher of another academy cannot run the flush'
 );
 
-select tests.clear_authentication();
+select from tests.clear_authentication();
 
 select is(
   tests.error_of($$ select private.flush_pending_progress() $$),

@@ -9,21 +9,11 @@ begin;
 select plan(16);
 
 -- East: admin Ada; teacher Tom; student Sue. West: teacher Will.
-select tests.create_supabase_user('ada', 'ada@east-028.example');
-select tests.create_supabase_user('tom', 'tom@east-028.example');
-select tests.create_supabase_user('sue', 'sue@east-028.example');
-select tests.create_supabase_user('will', 'will@west-028.example');
-
-insert into public.academies (id, name, slug)
-values
-  ('10000000-0000-4000-8000-000000000001', 'East Academy', 'east-academy-028'),
-  ('10000000-0000-4000-8000-000000000002', 'West Academy', 'west-academy-028');
-
-insert into public.academy_members (academy_id, user_id, role)
-select '10000000-0000-4000-8000-000000000001'::uuid, tests.get_supabase_uid(u.name), u.role::public.academy_role
-from (values ('ada', 'admin'), ('tom', 'teacher'), ('sue', 'student')) as u (name, role)
-union all
-select '10000000-0000-4000-8000-000000000002'::uuid, tests.get_supabase_uid('will'), 'teacher';
+select from tests.create_academies('028');
+select from tests.add_members('east', 'admin', 'ada');
+select from tests.add_members('east', 'teacher', 'tom');
+select from tests.add_members('east', 'student', 'sue');
+select from tests.add_members('west', 'teacher', 'will');
 
 -- East's one-hour quiz: one numeric question.
 insert into public.exams (id, academy_id, title, published, duration_seconds, grace_period_seconds)
@@ -58,20 +48,20 @@ $$;
 grant execute on function pg_temp.rpc(text, jsonb) to anon, authenticated, service_role;
 
 -- Tom runs a live session with Sue.
-select tests.authenticate_as('tom');
-select set_config('test.session', (
+select from tests.authenticate_as('tom');
+select from set_config('test.session', (
   select s.id::text from public.create_exam_session('20000000-0000-4000-8000-000000000001', 'Period 1') as s), true);
-select public.enroll_session_students(current_setting('test.session')::uuid, array[tests.get_supabase_uid('sue')]);
-select public.launch_exam_session(current_setting('test.session')::uuid);
-select tests.act_as_owner();
-select set_config('test.attempt', (select a.id::text from public.exam_attempts as a
+select from public.enroll_session_students(current_setting('test.session')::uuid, array[tests.get_supabase_uid('sue')]);
+select from public.launch_exam_session(current_setting('test.session')::uuid);
+select from tests.act_as_owner();
+select from set_config('test.attempt', (select a.id::text from public.exam_attempts as a
   where a.user_id = tests.get_supabase_uid('sue')), true);
 
 -- ==========================================================================================
 -- Teacher (Tom): titles, durations, extensions, reasons, tolerances
 -- ==========================================================================================
 
-select tests.authenticate_as('tom');
+select from tests.authenticate_as('tom');
 
 select is(
   pg_temp.rpc('create_exam_session', jsonb_build_object('p_exam_id', '20000000-0000-4000-8000-000000000001',
@@ -108,9 +98,9 @@ select is(
   'An extension beyond the integer range is refused with 400 invalid_extension, not an overflow'
 );
 
-select tests.act_as_owner();
+select from tests.act_as_owner();
 update public.exam_attempts set extension_seconds = 2147480000 where id = current_setting('test.attempt')::uuid;
-select tests.authenticate_as('tom');
+select from tests.authenticate_as('tom');
 
 select is(
   pg_temp.rpc('extend_participant_time', jsonb_build_object('p_session_id', current_setting('test.session'),
@@ -144,7 +134,7 @@ select is(
 -- Student (Sue): the client's remaining time and activity limits
 -- ==========================================================================================
 
-select tests.authenticate_as('sue');
+select from tests.authenticate_as('sue');
 
 select is(
   pg_temp.rpc('update_timer_state', jsonb_build_object('p_attempt_id', current_setting('test.attempt'),
@@ -171,7 +161,7 @@ select is(
 -- Admin (Ada) and the service role: windows and timeouts
 -- ==========================================================================================
 
-select tests.authenticate_as('ada');
+select from tests.authenticate_as('ada');
 
 select is(
   pg_temp.rpc('get_realtime_performance_metrics', jsonb_build_object('p_minutes', 3000000000)),
@@ -179,7 +169,7 @@ select is(
   'A metrics window beyond the integer range is refused with 400 invalid_window, not an overflow'
 );
 
-select tests.authenticate_as_service_role();
+select from tests.authenticate_as_service_role();
 
 select is(
   pg_temp.rpc('cleanup_stale_attempt_connections', jsonb_build_object('p_timeout_seconds', 3000000000)),
@@ -191,7 +181,7 @@ select is(
 -- Teacher of another academy (Will) and anon
 -- ==========================================================================================
 
-select tests.authenticate_as('will');
+select from tests.authenticate_as('will');
 
 select is(
   pg_temp.rpc('extend_participant_time', jsonb_build_object('p_session_id', current_setting('test.session'),
@@ -200,7 +190,7 @@ select is(
   'A teacher of another academy cannot extend a student''s time (404)'
 );
 
-select tests.clear_authentication();
+select from tests.clear_authentication();
 
 select is(
   pg_temp.rpc('create_exam_session', jsonb_build_object('p_exam_id', '20000000-0000-4000-8000-000000000001',
