@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // tests of Node code in scripts/ and types/.
 export default defineConfig({
   test: {
-    include: ['tests/e2e/**/*.test.ts', 'scripts/**/*.test.mjs', 'types/**/*.test.ts'],
+    include: ['tests/e2e/**/*.test.ts', 'tests/browser/**/*.test.ts', 'scripts/**/*.test.mjs', 'types/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

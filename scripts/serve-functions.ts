@@ -3,8 +3,9 @@
  * not starting with `_`) served at `http://127.0.0.1:$FUNCTIONS_PORT/functions/v1/<name>`,
  * the path supabase-js uses. As on hosted Supabase, a function sees its
  * request path without the `/functions/v1` prefix (`/<name>/...`). It also
- * answers `POST /rest/v1/rpc/<function>` like PostgREST (see rest-rpc.ts), so
- * `supabase.rpc()` works locally.
+ * stands in for the Auth API at `/auth/v1` (scripts/auth/) and PostgREST at
+ * `/rest/v1` (scripts/rest/), so supabase-js' `auth`, `from()` and `rpc()` work
+ * locally. Every response carries the gateway's CORS headers and an `X-Request-Id`.
  *
  * ```sh
  * FUNCTIONS_PORT=54321 SUPABASE_DB_URL=... JWT_SECRET=... \
@@ -14,12 +15,14 @@
  * @module
  */
 
-import { withCors } from "../functions/_shared/cors.ts";
-import { closeDb } from "../functions/_shared/db.ts";
+import { answerPreflight, withCors } from "../functions/_shared/cors.ts";
+import { closeDb, getDb } from "../functions/_shared/db.ts";
 import { getConfig } from "../functions/_shared/env.ts";
 import { errorResponse } from "../functions/_shared/errors.ts";
 import { json } from "../functions/_shared/http.ts";
-import { RPC_PREFIX, rpcHandler } from "./rest-rpc.ts";
+import { AUTH_PREFIX, createAuthHandler } from "./auth/handler.ts";
+import { signerFromEnv } from "./auth/keys.ts";
+import { createRestHandler, REST_PREFIX } from "./rest/handler.ts";
 
 /** A function's exported handler. */
 export type FunctionHandler = (request: Request) => Response | Promise<Response>;
@@ -60,6 +63,10 @@ export async function loadFunctions(dir: URL): Promise<Map<string, FunctionHandl
 export interface RouterOptions {
   /** Receives one line per request; default `console.log`. */
   log?: (line: string) => void;
+  /** Serves `/auth/v1/*` (the Auth stand-in); 404 when absent. */
+  auth?: FunctionHandler;
+  /** Serves `/rest/v1/*` (the PostgREST stand-in); 404 when absent. */
+  rest?: FunctionHandler;
 }
 
 /**
@@ -82,22 +89,50 @@ export function createRouter(
     const url = new URL(request.url);
     let response: Response;
     try {
-      response = await dispatch(functions, request, url);
+      response = await dispatch(functions, request, url, options);
     } catch (error) {
       response = withCors(errorResponse(error));
     }
+    response = withRequestId(response);
     const ms = (performance.now() - started).toFixed(1);
     log(`${request.method} ${url.pathname} ${response.status} ${ms}ms`);
     return response;
   };
 }
 
-function dispatch(
+function withRequestId(response: Response): Response {
+  const id = crypto.randomUUID();
+  try {
+    response.headers.set("x-request-id", id);
+    return response;
+  } catch {
+    const headers = new Headers(response.headers);
+    headers.set("x-request-id", id);
+    return new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
+  }
+}
+
+function isUnder(pathname: string, prefix: string): boolean {
+  return pathname === prefix || pathname.startsWith(`${prefix}/`);
+}
+
+async function dispatch(
   functions: ReadonlyMap<string, FunctionHandler>,
   request: Request,
   url: URL,
-): Response | Promise<Response> {
-  if (url.pathname.startsWith(RPC_PREFIX)) return rpcHandler(request);
+  options: RouterOptions,
+): Promise<Response> {
+  for (
+    const [prefix, handler] of [[AUTH_PREFIX, options.auth], [REST_PREFIX, options.rest]] as const
+  ) {
+    if (handler && isUnder(url.pathname, prefix)) {
+      return answerPreflight(request) ?? withCors(await handler(request));
+    }
+  }
   const rest = url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : undefined;
   const slash = rest?.indexOf("/") ?? -1;
   const name = slash === -1 ? rest : rest?.slice(0, slash);
@@ -136,6 +171,15 @@ async function main(): Promise<void> {
   getConfig(); // fail fast on a bad environment
   const port = readPort(Deno.env.get("FUNCTIONS_PORT"));
   const functions = await loadFunctions(new URL("../functions/", import.meta.url));
+  const config = getConfig();
+  const signer = await signerFromEnv(Deno.env.toObject());
+  const keys = {
+    jwtSecret: config.jwtSecret,
+    jwks: signer.jwks.keys.length > 0 ? signer.jwks : undefined,
+  };
+  const issuer = `${config.supabaseUrl ?? `http://127.0.0.1:${port}`}${AUTH_PREFIX}`;
+  const auth = createAuthHandler({ db: getDb(), signer, jwtSecret: config.jwtSecret, issuer });
+  const rest = createRestHandler({ db: getDb(), keys });
   const server = Deno.serve({
     hostname: "127.0.0.1",
     port,
@@ -146,7 +190,7 @@ async function main(): Promise<void> {
         } at http://${hostname}:${port}${PREFIX}<name>`,
       );
     },
-  }, createRouter(functions));
+  }, createRouter(functions, { auth, rest }));
 
   let stopping = false;
   async function stop(signal: string): Promise<void> {

@@ -12,6 +12,7 @@ import { ensurePrerequisites } from './lib/prerequisites.mjs';
 import { npmBin, runStreaming } from './lib/run.mjs';
 import { buildDatabase, formatTypeScript, startFunctions, stopProcess } from './lib/stack.mjs';
 import { countTap, countDenoTest, countVitest } from './lib/test-counts.mjs';
+import { generateSigningKey } from './lib/signing-key.mjs';
 
 const totals = { passed: 0, failed: 0 };
 /** @param {{ passed: number, failed: number }} counts */
@@ -84,7 +85,10 @@ try {
   await suite('Deno tests', npmBin('deno'), ['test', '--allow-all', '--config', 'functions/deno.json', 'tests/functions/'],
     countDenoTest, env);
 
-  functions = await startFunctions({ port: TEST_PORTS.api, dbUrl: url, quiet: true });
+  // The Auth stand-in signs with a fresh ES256 key; vitest gets it to check signatures.
+  const signingKey = generateSigningKey();
+  env.AUTH_SIGNING_KEY = JSON.stringify(signingKey);
+  functions = await startFunctions({ port: TEST_PORTS.api, dbUrl: url, signingKey, quiet: true });
   const report = path.join(dir, 'vitest.json');
   await suite('vitest', npmBin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
     (_output, code) => countVitest(report, code), env);

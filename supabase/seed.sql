@@ -34,12 +34,13 @@ insert into public.academy_members (academy_id, user_id, role) values
   ('00000000-0000-4000-8000-00000000b001', 'b0000000-0000-4000-8000-000000000001', 'admin')
 on conflict do nothing;
 
--- A published 30-minute demo exam of Northwind with two sections and every question type.
+-- A published 30-minute demo exam of Northwind with two sections and every question type,
+-- open to unlimited attempts so a developer can start it again and again.
 insert into public.exams (id, academy_id, title, description, specialty, published, duration_seconds,
   grace_period_seconds, expiry_policy, navigation, max_attempts, conflict_strategy, created_by)
 values ('00000000-0000-4000-8000-0000000e0001', '00000000-0000-4000-8000-00000000a001',
   'Foundations of Physiology', 'A demo exam with every question type.', 'medicine', true, 1800, 60,
-  'autosubmit', 'free', 3, 'merge', 'a0000000-0000-4000-8000-000000000002')
+  'autosubmit', 'free', null, 'merge', 'a0000000-0000-4000-8000-000000000002')
 on conflict (id) do nothing;
 
 insert into public.exam_sections (id, exam_id, position, title, time_limit_seconds, sub_skill) values

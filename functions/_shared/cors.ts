@@ -1,8 +1,54 @@
 /**
- * CORS for browser clients (supabase-js `functions.invoke()`, EventSource).
+ * CORS for browser clients (supabase-js `from()`, `rpc()`, `auth`,
+ * `functions.invoke()`, EventSource), answered as the hosted API gateway does:
+ * any origin, every header supabase-js and its sub-clients send, and the
+ * response headers a client reads (`Content-Range` for counts, `Retry-After`,
+ * `X-Request-Id`) exposed.
  *
  * @module
  */
+
+/** Request headers supabase-js (postgrest-js, auth-js, functions-js, storage-js) may send. */
+export const ALLOWED_HEADERS: readonly string[] = Object.freeze([
+  "authorization",
+  "x-client-info",
+  "apikey",
+  "content-type",
+  "content-profile",
+  "accept-profile",
+  "prefer",
+  "range",
+  "range-unit",
+  "x-retry-count",
+  "x-supabase-api-version",
+  "x-region",
+  "x-upsert",
+  "accept",
+  "accept-language",
+  "content-language",
+  "cache-control",
+  "if-match",
+  "if-none-match",
+  "last-event-id",
+  "baggage",
+  "sentry-trace",
+  "traceparent",
+  "tracestate",
+]);
+
+/** Response headers a browser client may read. */
+export const EXPOSED_HEADERS: readonly string[] = Object.freeze([
+  "content-range",
+  "content-profile",
+  "preference-applied",
+  "range-unit",
+  "retry-after",
+  "x-request-id",
+  "x-sb-error-code",
+  "x-supabase-api-version",
+  "location",
+  "proxy-status",
+]);
 
 /**
  * Headers every response carries.
@@ -14,9 +60,9 @@
  */
 export const corsHeaders: Readonly<Record<string, string>> = Object.freeze({
   "access-control-allow-origin": "*",
-  "access-control-allow-headers":
-    "authorization, x-client-info, apikey, content-type, last-event-id",
+  "access-control-allow-headers": ALLOWED_HEADERS.join(", "),
   "access-control-allow-methods": "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
+  "access-control-expose-headers": EXPOSED_HEADERS.join(", "),
   "access-control-max-age": "86400",
 });
 
@@ -32,7 +78,18 @@ export const corsHeaders: Readonly<Record<string, string>> = Object.freeze({
  */
 export function answerPreflight(request: Request): Response | undefined {
   if (request.method !== "OPTIONS") return undefined;
-  return new Response(null, { status: 204, headers: corsHeaders });
+  const headers = new Headers(corsHeaders);
+  // Headers an app adds of its own are allowed too, as the gateway allows them.
+  const requested = request.headers.get("access-control-request-headers");
+  if (requested) {
+    const names = new Set(ALLOWED_HEADERS);
+    for (const name of requested.split(",")) {
+      const trimmed = name.trim().toLowerCase();
+      if (/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(trimmed)) names.add(trimmed);
+    }
+    headers.set("access-control-allow-headers", [...names].join(", "));
+  }
+  return new Response(null, { status: 204, headers });
 }
 
 /**

@@ -58,6 +58,27 @@ export function encodeRetry(ms: number): Uint8Array {
 }
 
 /**
+ * Encodes the first message of every stream: the reconnection delay and a `ready`
+ * event whose `id` is where the stream stands (the topic's last event id, or the
+ * client's own when it resumes). EventSource keeps that id, so a reconnect before
+ * any other event resumes from the right place and loses nothing.
+ *
+ * @example
+ * ```ts
+ * encodeReady({ lastEventId: 41, retryMs: 3000 });
+ * // "retry: 3000\nid: 41\nevent: ready\ndata: {\"last_event_id\":41}\n\n"
+ * ```
+ */
+export function encodeReady(options: { lastEventId: number; retryMs: number }): Uint8Array {
+  const id = Math.max(0, Math.trunc(options.lastEventId));
+  return encoder.encode(
+    `retry: ${Math.max(0, Math.trunc(options.retryMs))}\nid: ${id}\nevent: ready\ndata: ${
+      JSON.stringify({ last_event_id: id })
+    }\n\n`,
+  );
+}
+
+/**
  * Encodes the last message of a stream the server ends: `event: reconnect`
  * without an `id`, so the client's last event id stays the last outbox id.
  *

@@ -3,6 +3,9 @@
  * the client's last id, then live events from the hub, with heartbeats, and
  * an end at the token's expiry or the maximum lifetime.
  *
+ * The first message is `ready`, carrying where the stream stands as its `id`, so
+ * a client reconnecting before any event resumes from there.
+ *
  * Order matters for "no gap, no duplicate": the stream subscribes to the hub
  * first (events committed from then on reach it and wait in a buffer), then
  * reads the topic's head and its replay, sends the replay, then the buffered
@@ -21,8 +24,8 @@ import {
   encodeComment,
   type EncodedEvent,
   encodeEvent,
+  encodeReady,
   encodeReconnect,
-  encodeRetry,
 } from "./sse.ts";
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -172,7 +175,7 @@ export async function openEventStream(options: EventStreamOptions): Promise<Resp
   const body = new ReadableStream<Uint8Array>({
     start(streamController) {
       controller = streamController;
-      streamController.enqueue(encodeRetry(options.retryMs));
+      streamController.enqueue(encodeReady({ lastEventId: last, retryMs: options.retryMs }));
       if (finished) {
         // Ended (the hub closed) while the access check ran.
         if (endReason !== undefined) {

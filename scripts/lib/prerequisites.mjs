@@ -1,5 +1,5 @@
 // Installs what the local stack needs and a fresh machine lacks: Debian's Postgres
-// extensions and pg_prove, and the npm dependencies.
+// extensions, pg_prove and Chromium, and the npm dependencies.
 import fs from 'node:fs';
 import path from 'node:path';
 import { PG_BIN, ROOT } from './config.mjs';
@@ -10,6 +10,8 @@ const DEBIAN_PACKAGES = [
   { name: 'postgresql-15-pgtap', present: '/usr/share/postgresql/15/extension/pgtap.control' },
   { name: 'postgresql-15-plpgsql-check', present: '/usr/share/postgresql/15/extension/plpgsql_check.control' },
   { name: 'libtap-parser-sourcehandler-pgtap-perl', present: '/usr/bin/pg_prove' },
+  // Headless browser of tests/browser (driven by puppeteer-core).
+  { name: 'chromium', present: '/usr/bin/chromium' },
 ];
 
 /** Installs missing Debian packages (as root) and npm dependencies. */

@@ -35,14 +35,16 @@ export function writeDatabaseTypes(url) {
 
 /**
  * Starts the functions server; resolves once it answers.
- * @param {{ port: number, dbUrl: string, jwtSecret?: string, quiet?: boolean, env?: Record<string, string> }} options
+ * `signingKey` is the Auth stand-in's ES256 key (a fresh one per process when absent).
+ * @param {{ port: number, dbUrl: string, jwtSecret?: string, signingKey?: object, quiet?: boolean,
+ *   env?: Record<string, string> }} options
  */
-export async function startFunctions({ port, dbUrl, jwtSecret = DEV_JWT_SECRET, quiet = false, env = {} }) {
+export async function startFunctions({ port, dbUrl, jwtSecret = DEV_JWT_SECRET, signingKey, quiet = false, env = {} }) {
   const child = spawn(npmBin('deno'), ['run', '--allow-all', '--config', 'functions/deno.json',
     'scripts/serve-functions.ts'], {
     cwd: ROOT,
     env: { ...process.env, FUNCTIONS_PORT: String(port), SUPABASE_URL: apiUrl(port), SUPABASE_DB_URL: dbUrl,
-      JWT_SECRET: jwtSecret, ...env },
+      JWT_SECRET: jwtSecret, ...(signingKey ? { AUTH_SIGNING_KEY: JSON.stringify(signingKey) } : {}), ...env },
     stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
   });
   const deadline = Date.now() + 120_000;

@@ -161,7 +161,13 @@ Deno.test("attemptEvents() delivers an event after a save", async () => {
     assert.equal(stream.response.headers.get("content-type"), "text/event-stream; charset=utf-8");
     assert.equal(stream.response.headers.get("cache-control"), "no-cache");
     assert.equal(stream.response.headers.get("access-control-allow-origin"), "*");
-    assert.deepEqual(await stream.next(), { retry: 3000, comments: [] });
+    const ready = await stream.next();
+    assert.equal(ready?.retry, 3000);
+    assert.equal(ready?.event, "ready", "the stream opens with a ready event");
+    const head = await fixture.sql<{ id: string | null }[]>`
+      select max(id)::text as id from public.outbox_events where topic = ${topic}`;
+    assert.equal(ready?.id, head[0]?.id ?? "0", "ready carries the topic's last event id");
+    assert.deepEqual(JSON.parse(ready?.data ?? "null"), { last_event_id: Number(ready?.id) });
     assert.deepEqual(hub.stats().streams, 1);
 
     await save(token, attemptId, [answerOp(fixture.questionIds[0]!, "b", 0)]);

@@ -7,6 +7,7 @@ import {
   encodeComment,
   encodeEvent,
   encodeReconnect,
+  encodeReady,
   encodeRetry,
 } from "../../functions/attempt-events/sse.ts";
 
@@ -71,6 +72,11 @@ Deno.test("encodeEvent() frames an outbox event as one SSE message", () => {
   );
   assert.equal(decode(encodeComment("keep-alive")), ": keep-alive\n\n");
   assert.equal(decode(encodeRetry(3000)), "retry: 3000\n\n");
+  assert.equal(
+    decode(encodeReady({ lastEventId: 41, retryMs: 3000 })),
+    'retry: 3000\nid: 41\nevent: ready\ndata: {"last_event_id":41}\n\n',
+    "ready carries where the stream stands as its id",
+  );
   assert.equal(
     decode(encodeReconnect({ reason: "max_lifetime" })),
     'event: reconnect\ndata: {"reason":"max_lifetime"}\n\n',

@@ -276,7 +276,10 @@ export interface SseReader {
    * @throws {Error} when nothing arrives within `timeoutMs` (default 5000).
    */
   next(timeoutMs?: number): Promise<SseMessage | undefined>;
-  /** The next message with an `event` field, skipping comments and `retry`. */
+  /**
+   * The next message with an `event` field, skipping comments, `retry` and the
+   * opening `ready` event.
+   */
   nextEvent(timeoutMs?: number): Promise<SseMessage | undefined>;
   /** Cancels the response body (the client goes away). */
   close(): Promise<void>;
@@ -338,7 +341,9 @@ export async function openSse(url: string, init: RequestInit = {}): Promise<SseR
     async nextEvent(timeoutMs = 5000) {
       for (;;) {
         const message = await next(timeoutMs);
-        if (message === undefined || message.event !== undefined) return message;
+        if (message === undefined || (message.event !== undefined && message.event !== "ready")) {
+          return message;
+        }
       }
     },
     async close() {
