@@ -29,12 +29,14 @@ export type Row = Record<string, any>;
  * Rows come back as an array (`int8` and `numeric` as strings, `json` parsed).
  */
 export interface Sql {
-  <T extends readonly unknown[] = Row[]>(strings: TemplateStringsArray, ...values: unknown[]): Promise<T>;
+  <T extends readonly unknown[] = Row[]>(strings: TemplateStringsArray, ...values: unknown[]): Promise<Rows<T>>;
   /** Runs SQL text with `$1…` parameters. */
-  unsafe<T extends readonly unknown[] = Row[]>(text: string, values?: readonly unknown[]): Promise<T>;
+  unsafe<T extends readonly unknown[] = Row[]>(text: string, values?: readonly unknown[]): Promise<Rows<T>>;
   /** A value sent as JSON text (arrays included, which would otherwise become Postgres arrays). */
   json(value: unknown): string;
 }
+/** The rows of a statement, and `count`: rows it returned or changed (`INSERT`, `UPDATE`, `DELETE`). */
+export type Rows<T> = T & { readonly count: number };
 /** The `sql` of one transaction. */
 export type TransactionSql = Sql;
 /** Work done inside a transaction. */
@@ -276,7 +278,7 @@ function leaseOf(client: PoolClient): Lease {
     statements++;
     try {
       const result = await client.query({ text, values: values as unknown[] });
-      return result.rows;
+      return Object.assign(result.rows, { count: result.rowCount ?? result.rows.length });
     } catch (error) {
       if (error instanceof pg.DatabaseError && !isFatal(error)) throw error;
       broken ??= error instanceof Error ? error : new Error(String(error));
@@ -308,14 +310,14 @@ function unavailable(error: unknown): DatabaseUnavailableError {
 }
 
 /** A {@linkcode Sql} over a function that runs text with parameters. */
-function sqlOf(run: (text: string, values: readonly unknown[]) => Promise<Row[]>): Sql {
+function sqlOf(run: (text: string, values: readonly unknown[]) => Promise<Rows<Row[]>>): Sql {
   const sql = (<T extends readonly unknown[]>(strings: TemplateStringsArray, ...values: unknown[]) => {
     let text = strings[0]!;
     for (let i = 1; i < strings.length; i++) text += `$${i}${strings[i]}`;
-    return run(text, values) as unknown as Promise<T>;
+    return run(text, values) as unknown as Promise<Rows<T>>;
   }) as Sql;
   sql.unsafe = <T extends readonly unknown[]>(text: string, values: readonly unknown[] = []) =>
-    run(text, values) as unknown as Promise<T>;
+    run(text, values) as unknown as Promise<Rows<T>>;
   sql.json = (value: unknown) => JSON.stringify(value);
   return sql;
 }
