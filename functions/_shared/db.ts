@@ -25,13 +25,20 @@ import type { JwtClaims, Role } from "./jwt.ts";
 export type Row = Record<string, any>;
 
 /**
- * Runs SQL: as a tagged template, every `${value}` is a parameter, never text.
- * Rows come back as an array (`int8` and `numeric` as strings, `json` parsed).
+ * Runs SQL: as a tagged template, every `${value}` is a parameter, never text,
+ * except a nested `sql\`…\`` fragment. Rows come back as an array (`int8` and
+ * `numeric` as strings, `json` parsed).
  */
 export interface Sql {
-  <T extends readonly unknown[] = Row[]>(strings: TemplateStringsArray, ...values: unknown[]): Promise<Rows<T>>;
+  <T extends readonly unknown[] = Row[]>(
+    strings: TemplateStringsArray,
+    ...values: unknown[]
+  ): Query<T>;
   /** Runs SQL text with `$1…` parameters. */
-  unsafe<T extends readonly unknown[] = Row[]>(text: string, values?: readonly unknown[]): Promise<Rows<T>>;
+  unsafe<T extends readonly unknown[] = Row[]>(
+    text: string,
+    values?: readonly unknown[],
+  ): Promise<Rows<T>>;
   /** A value sent as JSON text (arrays included, which would otherwise become Postgres arrays). */
   json(value: unknown): string;
 }
@@ -299,7 +306,8 @@ function leaseOf(client: PoolClient): Lease {
 
 /** A server error after which the connection is gone (shutdown, termination, connection class). */
 function isFatal(error: DatabaseError): boolean {
-  return error.severity === "FATAL" || error.severity === "PANIC" || error.code?.startsWith("08") === true ||
+  return error.severity === "FATAL" || error.severity === "PANIC" ||
+    error.code?.startsWith("08") === true ||
     error.code?.startsWith("57P") === true;
 }
 
@@ -309,13 +317,66 @@ function unavailable(error: unknown): DatabaseUnavailableError {
   return new DatabaseUnavailableError(`Cannot reach the database: ${reason}`, { cause: error });
 }
 
+/**
+ * A statement written as a tagged template. Lazy, as npm:postgres' queries are: it runs
+ * when awaited, and inside another template it is inlined as a fragment (its text in
+ * place, its values as parameters of the outer statement).
+ */
+export class Query<T> implements Promise<Rows<T>> {
+  readonly [Symbol.toStringTag] = "Query";
+  #result?: Promise<Rows<T>>;
+
+  constructor(
+    readonly strings: readonly string[],
+    readonly values: readonly unknown[],
+    private readonly run: (text: string, values: readonly unknown[]) => Promise<Rows<Row[]>>,
+  ) {}
+
+  /** Runs the statement (once, however often awaited). */
+  execute(): Promise<Rows<T>> {
+    if (this.#result === undefined) {
+      const values: unknown[] = [];
+      this.#result = this.run(this.compile(values), values) as unknown as Promise<Rows<T>>;
+    }
+    return this.#result;
+  }
+
+  // deno-lint-ignore no-explicit-any
+  then<A = Rows<T>, B = never>(
+    onFulfilled?: ((rows: Rows<T>) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: any) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.execute().then(onFulfilled, onRejected);
+  }
+
+  // deno-lint-ignore no-explicit-any
+  catch<B = never>(
+    onRejected?: ((reason: any) => B | PromiseLike<B>) | null,
+  ): Promise<Rows<T> | B> {
+    return this.execute().catch(onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<Rows<T>> {
+    return this.execute().finally(onFinally);
+  }
+
+  /** The text with `$n` placeholders, pushing parameters to `values`. */
+  private compile(values: unknown[]): string {
+    let text = this.strings[0]!;
+    this.values.forEach((value, i) => {
+      if (value instanceof Query) text += value.compile(values);
+      else text += `$${values.push(value)}`;
+      text += this.strings[i + 1];
+    });
+    return text;
+  }
+}
+
 /** A {@linkcode Sql} over a function that runs text with parameters. */
 function sqlOf(run: (text: string, values: readonly unknown[]) => Promise<Rows<Row[]>>): Sql {
-  const sql = (<T extends readonly unknown[]>(strings: TemplateStringsArray, ...values: unknown[]) => {
-    let text = strings[0]!;
-    for (let i = 1; i < strings.length; i++) text += `$${i}${strings[i]}`;
-    return run(text, values) as unknown as Promise<Rows<T>>;
-  }) as Sql;
+  const sql =
+    (<T extends readonly unknown[]>(strings: TemplateStringsArray, ...values: unknown[]) =>
+      new Query<T>(strings, values, run)) as Sql;
   sql.unsafe = <T extends readonly unknown[]>(text: string, values: readonly unknown[] = []) =>
     run(text, values) as unknown as Promise<Rows<T>>;
   sql.json = (value: unknown) => JSON.stringify(value);
@@ -462,4 +523,3 @@ async function loadRoleSettings(sql: Sql): Promise<RoleSettings> {
     ]),
   );
 }
-

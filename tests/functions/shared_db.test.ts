@@ -107,3 +107,16 @@ Deno.test("withServiceRole() runs as service_role and withOwner() as the connect
     await db.close();
   }
 });
+
+Deno.test("sql inlines a nested fragment's text and values, and runs only when awaited", async () => {
+  const db = createDb({ url: dbUrl, max: 1 });
+  try {
+    const columns = db.sql`${1}::int as a, ${"two"}::text as b`;
+    const [row] = await db.sql<{ a: number; b: string; c: boolean }[]>`select ${columns}, ${true}::boolean as c`;
+    assert.deepEqual({ ...row }, { a: 1, b: "two", c: true });
+    const rows = await db.sql`select 1 as n from pg_catalog.generate_series(1, 3)`;
+    assert.equal(rows.count, 3);
+  } finally {
+    await db.close();
+  }
+});
