@@ -1247,7 +1247,16 @@ export type Database = {
           isSetofReturn: true;
         };
       };
-      "get_attempt_state": { Args: { "p_attempt_id": string }; Returns: Json };
+      "get_attempt_state": {
+        Args: { "p_attempt_id": string };
+        Returns: Database["public"]["CompositeTypes"]["attempt_state"];
+        SetofOptions: {
+          from: "*";
+          to: "attempt_state";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "get_attempt_sync_status": {
         Args: { "p_attempt_id": string };
         Returns: Database["public"]["CompositeTypes"]["attempt_sync_status"];
@@ -1500,7 +1509,10 @@ export type Database = {
         };
       };
       "start_attempt": {
-        Args: { "p_exam_id": string; "p_mode"?: string };
+        Args: {
+          "p_exam_id": string;
+          "p_mode"?: Database["public"]["Enums"]["attempt_mode"];
+        };
         Returns: {
           "academy_id": string;
           "attempt_number": number;
@@ -1712,6 +1724,99 @@ export type Database = {
         "server_now": string | null;
         "deadline_at": string | null;
         "remaining_ms": number | null;
+      };
+      "attempt_state": {
+        "attempt":
+          | Database["public"]["CompositeTypes"]["attempt_state_attempt"]
+          | null;
+        "exam":
+          | Database["public"]["CompositeTypes"]["attempt_state_exam"]
+          | null;
+        "sections":
+          | (Database["public"]["CompositeTypes"]["attempt_state_section"])[]
+          | null;
+        "questions":
+          | (Database["public"]["CompositeTypes"]["attempt_state_question"])[]
+          | null;
+        "answers":
+          | (Database["public"]["CompositeTypes"]["attempt_state_answer"])[]
+          | null;
+        "flags": (string)[] | null;
+        "open_conflicts":
+          | (Database["public"]["CompositeTypes"]["attempt_state_conflict"])[]
+          | null;
+        "server_now": string | null;
+        "remaining_ms": number | null;
+        "last_event_id": number | null;
+      };
+      "attempt_state_answer": {
+        "question_id": string | null;
+        "value": Json | null;
+        "version": number | null;
+        "updated_at": string | null;
+        "is_correct": boolean | null;
+        "points_awarded": number | null;
+      };
+      "attempt_state_attempt": {
+        "id": string | null;
+        "exam_id": string | null;
+        "user_id": string | null;
+        "attempt_number": number | null;
+        "mode": Database["public"]["Enums"]["attempt_mode"] | null;
+        "status": Database["public"]["Enums"]["attempt_status"] | null;
+        "conflict_strategy":
+          | Database["public"]["Enums"]["conflict_strategy"]
+          | null;
+        "started_at": string | null;
+        "deadline_at": string | null;
+        "paused_at": string | null;
+        "finished_at": string | null;
+        "current_question_id": string | null;
+        "score": number | null;
+        "max_score": number | null;
+        "grading_status": Database["public"]["Enums"]["grading_status"] | null;
+      };
+      "attempt_state_conflict": {
+        "id": string | null;
+        "question_id": string | null;
+        "local_value": Json | null;
+        "base_version": number | null;
+        "server_value": Json | null;
+        "server_version": number | null;
+        "created_at": string | null;
+      };
+      "attempt_state_exam": {
+        "id": string | null;
+        "title": string | null;
+        "description": string | null;
+        "navigation": Database["public"]["Enums"]["exam_navigation"] | null;
+        "duration_seconds": number | null;
+        "grace_period_seconds": number | null;
+        "expiry_policy":
+          | Database["public"]["Enums"]["exam_expiry_policy"]
+          | null;
+      };
+      "attempt_state_question": {
+        "id": string | null;
+        "section_id": string | null;
+        "position": number | null;
+        "type": Database["public"]["Enums"]["question_type"] | null;
+        "prompt": string | null;
+        "options": Json | null;
+        "points": number | null;
+      };
+      "attempt_state_section": {
+        "id": string | null;
+        "position": number | null;
+        "title": string | null;
+        "time_limit_seconds": number | null;
+        "sub_skill": string | null;
+        "status": Database["public"]["Enums"]["section_status"] | null;
+        "current_question_id": string | null;
+        "time_used_ms": number | null;
+        "started_at": string | null;
+        "deadline_at": string | null;
+        "completed_at": string | null;
       };
       "attempt_sync_status": {
         "attempt_id": string | null;

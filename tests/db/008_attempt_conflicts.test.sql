@@ -229,7 +229,7 @@ select is(
 
 select results_eq(
   $$
-    select jsonb_array_length(public.get_attempt_state(current_setting('test.server')::uuid) -> 'open_conflicts'),
+    select cardinality((public.get_attempt_state(current_setting('test.server')::uuid)).open_conflicts),
       (select s.open_conflicts from public.get_attempt_sync_status(current_setting('test.server')::uuid) as s)
   $$,
   $$ values (3, 3) $$,
