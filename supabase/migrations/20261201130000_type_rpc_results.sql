@@ -7,6 +7,10 @@
 --    schemas are in types/attempt-state.ts).
 -- 2. start_attempt takes its mode as public.attempt_mode, so a wrong mode fails to compile in
 --    a typed client (and a client that is not typed gets 400 22P02 as before 400 22023).
+-- 3. batch_resolve_attempt_conflicts takes an array of public.conflict_resolution (conflict
+--    id, resolution public.conflict_resolution_choice, value) and update_section_state a
+--    public.section_state_change (status, time_used_ms) instead of jsonb: the JSON a client
+--    sends keeps its shape, and a resolution or status outside the enum is 400 22P02.
 -- Only the typing changes: the checks, the errors of known inputs and what is written stay.
 
 -- types ---------------------------------------------------------------------------------
@@ -102,6 +106,25 @@ create type public.attempt_state as (
 comment on type public.attempt_state is
   'Result of get_attempt_state: everything a client needs to resume an attempt exactly (sections in order, questions in exam order, answers, flagged question ids, open conflicts, the server''s clock, remaining_ms and the last outbox event id to resume streams from).';
 
+create type public.conflict_resolution_choice as enum ('server', 'local', 'custom');
+comment on type public.conflict_resolution_choice is
+  'How a conflict is settled: server keeps the stored answer, local stores the client''s losing value, custom stores a new value.';
+
+create type public.conflict_resolution as (
+  conflict_id uuid,
+  resolution public.conflict_resolution_choice,
+  value jsonb
+);
+comment on type public.conflict_resolution is
+  'One settlement for batch_resolve_attempt_conflicts: which open conflict, how, and the value for custom (null otherwise).';
+
+create type public.section_state_change as (
+  status public.section_status,
+  time_used_ms numeric
+);
+comment on type public.section_state_change is
+  'What update_section_state does to a section: status in_progress (enter) or completed, and the time the client says it used there (ms, null to leave it).';
+
 -- functions: private --------------------------------------------------------------------
 drop function public.get_attempt_state(uuid);
 drop function private.get_attempt_state(uuid);
@@ -179,7 +202,39 @@ as $$ select * from private.start_attempt(p_exam_id, p_mode::text); $$;
 comment on function public.start_attempt(uuid, public.attempt_mode) is
   'Starts an attempt at a published exam of the caller''s academy (mode diagnostic | practice | drill), or returns their open one. 404 exam_not_found, 409 exam_not_open | exam_closed | max_attempts_reached.';
 
+drop function public.batch_resolve_attempt_conflicts(jsonb);
+create function public.batch_resolve_attempt_conflicts(p_resolutions public.conflict_resolution[])
+returns setof public.attempt_conflicts
+language sql volatile security invoker set search_path = ''
+as $$
+  -- The checks stay in private.resolve_attempt_conflicts, which reads the batch as JSON.
+  select * from private.resolve_attempt_conflicts((
+    select case when p_resolutions is not null then coalesce(jsonb_agg(
+        jsonb_strip_nulls(jsonb_build_object('conflict_id', r.conflict_id, 'resolution', r.resolution))
+        || case when r.value is null then '{}'::jsonb else jsonb_build_object('value', r.value) end
+        order by r.ordinality), '[]'::jsonb) end
+    from unnest(p_resolutions) with ordinality as r));
+$$;
+comment on function public.batch_resolve_attempt_conflicts(public.conflict_resolution[]) is
+  'Settles open conflicts: [{conflict_id, resolution: server | local | custom, value}] (at most 200; value for custom only); returns them resolved.';
+
+drop function public.update_section_state(uuid, uuid, jsonb);
+create function public.update_section_state(p_attempt_id uuid, p_section_id uuid, p_state public.section_state_change)
+returns public.attempt_section_states
+language sql volatile security invoker set search_path = ''
+as $$
+  select 1 from private.apply_attempt_ops(p_attempt_id, jsonb_build_array(
+    jsonb_build_object('op_id', gen_random_uuid(), 'type', 'section', 'section_id', p_section_id)
+    || jsonb_strip_nulls(jsonb_build_object('status', (p_state).status, 'time_used_ms', (p_state).time_used_ms))), null);
+  -- A new statement, so the change just made is visible.
+  select * from public.attempt_section_states as st where st.attempt_id = p_attempt_id and st.section_id = p_section_id;
+$$;
+comment on function public.update_section_state(uuid, uuid, public.section_state_change) is
+  'Enters or completes a section: p_state {status: in_progress | completed, time_used_ms}; returns the section state.';
+
 -- grants --------------------------------------------------------------------------------
 grant execute on function private.get_attempt_state(uuid), public.get_attempt_state(uuid),
-  public.start_attempt(uuid, public.attempt_mode)
+  public.start_attempt(uuid, public.attempt_mode),
+  public.batch_resolve_attempt_conflicts(public.conflict_resolution[]),
+  public.update_section_state(uuid, uuid, public.section_state_change)
   to authenticated;

@@ -329,7 +329,7 @@ select results_eq(
   $$
     select st.status::text, st.time_used_ms, st.completed_at = now()
     from public.update_section_state(current_setting('test.sequence')::uuid, '30000000-0000-4000-8000-000000000041',
-      '{"status": "completed", "time_used_ms": 42000}') as st
+      row('completed', 42000)::public.section_state_change) as st
   $$,
   $$ values ('completed', 42000::bigint, true) $$,
   'update_section_state completes the section left behind and records the time spent there'
