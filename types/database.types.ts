@@ -1031,7 +1031,10 @@ export type Database = {
         };
       };
       "batch_resolve_attempt_conflicts": {
-        Args: { "p_resolutions": Json };
+        Args: {
+          "p_resolutions":
+            (Database["public"]["CompositeTypes"]["conflict_resolution"])[];
+        };
         Returns: {
           "attempt_id": string;
           "base_version": number;
@@ -1622,7 +1625,8 @@ export type Database = {
         Args: {
           "p_attempt_id": string;
           "p_section_id": string;
-          "p_state": Json;
+          "p_state":
+            Database["public"]["CompositeTypes"]["section_state_change"];
         };
         Returns: {
           "attempt_id": string;
@@ -1667,6 +1671,7 @@ export type Database = {
         | "submitted"
         | "expired"
         | "abandoned";
+      "conflict_resolution_choice": "server" | "local" | "custom";
       "conflict_strategy": "merge" | "local" | "server";
       "exam_expiry_policy": "autosubmit" | "grace_then_submit" | "abandon";
       "exam_navigation": "free" | "sequential";
@@ -1839,6 +1844,13 @@ export type Database = {
         "deadline_at": string | null;
         "remaining_ms": number | null;
       };
+      "conflict_resolution": {
+        "conflict_id": string | null;
+        "resolution":
+          | Database["public"]["Enums"]["conflict_resolution_choice"]
+          | null;
+        "value": Json | null;
+      };
       "question_key": {
         "question_id": string | null;
         "correct": Json | null;
@@ -1856,6 +1868,10 @@ export type Database = {
         "rejected_ops": number | null;
         "errors": number | null;
         "active_connections": number | null;
+      };
+      "section_state_change": {
+        "status": Database["public"]["Enums"]["section_status"] | null;
+        "time_used_ms": number | null;
       };
     };
   };
@@ -2014,6 +2030,7 @@ export const Constants = {
         "expired",
         "abandoned",
       ],
+      "conflict_resolution_choice": ["server", "local", "custom"],
       "conflict_strategy": ["merge", "local", "server"],
       "exam_expiry_policy": ["autosubmit", "grace_then_submit", "abandon"],
       "exam_navigation": ["free", "sequential"],

@@ -12,6 +12,12 @@ export async function mistakes(examId: string, attemptId: string): Promise<unkno
   await supabase.rpc("start_attempt", { p_exam_id: examId, p_mode: "cramming" });
   // @ts-expect-error a misspelt argument name
   await supabase.rpc("start_attempt", { p_exam: examId });
+  // @ts-expect-error a resolution that is not a conflict_resolution_choice
+  await supabase.rpc("batch_resolve_attempt_conflicts", { p_resolutions: [{ conflict_id: attemptId, resolution: "mine", value: null }] });
+  // @ts-expect-error a section status that is not a section_status
+  await supabase.rpc("update_section_state", { p_attempt_id: attemptId, p_section_id: attemptId, p_state: { status: "done", time_used_ms: null } });
+  // @ts-expect-error a misspelt field of a composite argument
+  await supabase.rpc("update_section_state", { p_attempt_id: attemptId, p_section_id: attemptId, p_state: { status: "completed", time_used: 1 } });
   // @ts-expect-error a misspelt RPC name
   await supabase.rpc("get_atempt_state", { p_attempt_id: attemptId });
 

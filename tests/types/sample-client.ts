@@ -69,5 +69,18 @@ export async function sync(attemptId: string): Promise<void> {
   const modes: (Enums["attempt_mode"] | null)[] = (open ?? []).map((item) => item.mode);
   const { data: submitted } = await supabase.rpc("submit_attempt", { p_attempt_id: attemptId });
   const grading: Enums["grading_status"] | undefined = submitted?.grading_status;
-  void [collision, live, modes, grading];
+  const { data: section } = await supabase.rpc("update_section_state", {
+    p_attempt_id: attemptId,
+    p_section_id: "00000000-0000-4000-8000-0000000e5001",
+    p_state: { status: "completed", time_used_ms: 42_000 },
+  });
+  const sectionStatus: Enums["section_status"] | undefined = section?.status;
+  const { data: resolved } = await supabase.rpc("batch_resolve_attempt_conflicts", {
+    p_resolutions: [
+      { conflict_id: "40000000-0000-4000-8000-000000000031", resolution: "local", value: null },
+      { conflict_id: "40000000-0000-4000-8000-000000000033", resolution: "custom", value: ["a", "c"] },
+    ],
+  });
+  const settled: (string | null)[] = (resolved ?? []).map((conflict) => conflict.resolution);
+  void [collision, live, modes, grading, sectionStatus, settled];
 }
