@@ -1,7 +1,8 @@
 // `npm test`: every test against a throwaway database on ports of its own (so it runs
 // beside `npm run dev`), leaving nothing running. In order: platform bootstrap and
 // migrations through the real Supabase CLI, the seed, `db lint`, `db advisors`, the
-// generated types, `deno check`, pgTAP, Deno tests, vitest. Ends with `N passed, N failed`.
+// generated types, `deno check`, `tsc` of the typed sample client, pgTAP, Deno tests,
+// vitest. Ends with `N passed, N failed`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,6 +80,10 @@ try {
   psql(superuserUrl, { file: path.join(ROOT, 'sql/tests/test_helpers.sql') });
 
   await suite('deno check', npmBin('deno'), ['check', '--config', 'functions/deno.json', 'functions/', 'scripts/serve-functions.ts', 'tests/functions/'],
+    (_output, code) => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 }));
+  // The typed sample client compiles, and each deliberate mistake in tests/types/bad-client.ts
+  // is a compile error (an unused `@ts-expect-error` fails tsc).
+  await suite('tsc of the typed sample client', npmBin('tsc'), ['--noEmit', '-p', 'tests/types'],
     (_output, code) => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 }));
   await suite('pgTAP', 'pg_prove', ['--ext', '.sql', '-v', '-r', '-h', '127.0.0.1', '-p', String(TEST_PORTS.db),
     '-U', 'postgres', '-d', 'postgres', 'tests/db/'], countTap, { PGPASSWORD: 'postgres' });

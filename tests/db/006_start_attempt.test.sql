@@ -118,8 +118,8 @@ select is(
 
 select throws_ok(
   $$ select public.start_attempt('20000000-0000-4000-8000-000000000003', 'cramming') $$,
-  '22023', null,
-  'A student cannot start an attempt in an unknown mode'
+  '22P02', 'invalid input value for enum attempt_mode: "cramming"',
+  'A student cannot start an attempt in a mode that is not an attempt_mode'
 );
 
 select throws_like(

@@ -229,7 +229,7 @@ select is(
 
 select results_eq(
   $$
-    select jsonb_array_length(public.get_attempt_state(current_setting('test.server')::uuid) -> 'open_conflicts'),
+    select cardinality((public.get_attempt_state(current_setting('test.server')::uuid)).open_conflicts),
       (select s.open_conflicts from public.get_attempt_sync_status(current_setting('test.server')::uuid) as s)
   $$,
   $$ values (3, 3) $$,
@@ -248,8 +248,8 @@ select from set_config('test.conflicts', (
 select tests.authenticate_as('sam');
 
 select is(
-  tests.error_of($$ select public.batch_resolve_attempt_conflicts(jsonb_build_array(jsonb_build_object(
-    'conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000031', 'resolution', 'local'))) $$),
+  tests.error_of($$ select public.batch_resolve_attempt_conflicts((select array_agg(r) from jsonb_populate_recordset(null::public.conflict_resolution, jsonb_build_array(jsonb_build_object(
+    'conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000031', 'resolution', 'local'))) as r)) $$),
   'PGRST attempt_not_found',
   'Another student cannot settle Sue''s conflict'
 );
@@ -268,8 +268,8 @@ select is(
 );
 
 select is(
-  tests.error_of($$ select public.batch_resolve_attempt_conflicts(jsonb_build_array(jsonb_build_object(
-    'conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000031', 'resolution', 'server'))) $$),
+  tests.error_of($$ select public.batch_resolve_attempt_conflicts((select array_agg(r) from jsonb_populate_recordset(null::public.conflict_resolution, jsonb_build_array(jsonb_build_object(
+    'conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000031', 'resolution', 'server'))) as r)) $$),
   'PGRST attempt_not_found',
   'A teacher cannot settle a student''s conflict for them'
 );
@@ -284,7 +284,7 @@ select is_empty(
 select tests.clear_authentication();
 
 select throws_ok(
-  $$ select public.batch_resolve_attempt_conflicts('[]') $$,
+  $$ select public.batch_resolve_attempt_conflicts('{}') $$,
   '42501', 'permission denied for function batch_resolve_attempt_conflicts',
   'Anon cannot settle conflicts'
 );
@@ -296,17 +296,17 @@ select throws_ok(
 select tests.authenticate_as('sue');
 
 select is(
-  tests.error_of($$ select public.batch_resolve_attempt_conflicts(jsonb_build_array(
+  tests.error_of($$ select public.batch_resolve_attempt_conflicts((select array_agg(r) from jsonb_populate_recordset(null::public.conflict_resolution, jsonb_build_array(
     jsonb_build_object('conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000031', 'resolution', 'local'),
-    jsonb_build_object('conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000033', 'resolution', 'custom', 'value', 'z'))) $$),
+    jsonb_build_object('conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000033', 'resolution', 'custom', 'value', 'z'))) as r)) $$),
   '22023 invalid_answer',
   'A custom value that does not fit the question refuses the whole batch of resolutions'
 );
 
 select is(
-  tests.error_of($$ select public.batch_resolve_attempt_conflicts(jsonb_build_array(
-    jsonb_build_object('conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000031', 'resolution', 'mine'))) $$),
-  '22023 invalid_resolution',
+  tests.error_of($$ select public.batch_resolve_attempt_conflicts((select array_agg(r) from jsonb_populate_recordset(null::public.conflict_resolution, jsonb_build_array(
+    jsonb_build_object('conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000031', 'resolution', 'mine'))) as r)) $$),
+  '22P02',
   'A resolution other than server, local or custom is refused'
 );
 
@@ -320,11 +320,11 @@ select is(
 select results_eq(
   $$
     select c.question_id, c.resolution, c.resolved_at is not null
-    from public.batch_resolve_attempt_conflicts(jsonb_build_array(
+    from public.batch_resolve_attempt_conflicts((select array_agg(r) from jsonb_populate_recordset(null::public.conflict_resolution, jsonb_build_array(
       jsonb_build_object('conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000031', 'resolution', 'local'),
       jsonb_build_object('conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000032', 'resolution', 'server'),
       jsonb_build_object('conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000033', 'resolution', 'custom', 'value', 'b')
-    )) as c
+    )) as r)) as c
   $$,
   $$
     values
@@ -377,8 +377,8 @@ select is(
 );
 
 select is(
-  tests.error_of($$ select public.batch_resolve_attempt_conflicts(jsonb_build_array(jsonb_build_object(
-    'conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000031', 'resolution', 'server'))) $$),
+  tests.error_of($$ select public.batch_resolve_attempt_conflicts((select array_agg(r) from jsonb_populate_recordset(null::public.conflict_resolution, jsonb_build_array(jsonb_build_object(
+    'conflict_id', current_setting('test.conflicts')::jsonb ->> '40000000-0000-4000-8000-000000000031', 'resolution', 'server'))) as r)) $$),
   'PGRST conflict_not_found',
   'A settled conflict cannot be settled again'
 );

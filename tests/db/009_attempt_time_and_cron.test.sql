@@ -54,7 +54,7 @@ select from set_config('test.sequence', (select a.id::text from public.start_att
 
 select results_eq(
   $$
-    select (s ->> 'remaining_ms')::bigint, (s ->> 'server_now')::timestamptz = now()
+    select s.remaining_ms, s.server_now = now()
     from public.get_attempt_state(current_setting('test.auto')::uuid) as s
   $$,
   $$ values (3600000::bigint, true) $$,
@@ -67,7 +67,7 @@ select tests.authenticate_as('sue');
 
 select results_eq(
   $$
-    select (public.get_attempt_state(current_setting('test.auto')::uuid) ->> 'remaining_ms')::bigint,
+    select (public.get_attempt_state(current_setting('test.auto')::uuid)).remaining_ms,
       (select s.remaining_ms from public.get_attempt_sync_status(current_setting('test.auto')::uuid) as s),
       (select a.remaining_ms from public.get_active_session_state() as a where a.attempt_id = current_setting('test.auto')::uuid),
       (select h.remaining_ms from public.update_attempt_heartbeat(current_setting('test.auto')::uuid, 'laptop') as h)
@@ -329,7 +329,7 @@ select results_eq(
   $$
     select st.status::text, st.time_used_ms, st.completed_at = now()
     from public.update_section_state(current_setting('test.sequence')::uuid, '30000000-0000-4000-8000-000000000041',
-      '{"status": "completed", "time_used_ms": 42000}') as st
+      row('completed', 42000)::public.section_state_change) as st
   $$,
   $$ values ('completed', 42000::bigint, true) $$,
   'update_section_state completes the section left behind and records the time spent there'

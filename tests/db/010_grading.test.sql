@@ -161,7 +161,7 @@ select results_eq(
   $$
     select (s -> 'answers' -> 0 ? 'is_correct'), jsonb_array_length(s -> 'answers'),
       (select count(*)::integer from jsonb_array_elements(s -> 'answers') as a where a ->> 'is_correct' = 'true')
-    from public.get_attempt_state(current_setting('test.sue')::uuid) as s
+    from to_jsonb(public.get_attempt_state(current_setting('test.sue')::uuid)) as s
   $$,
   $$ values (true, 7, 5) $$,
   'Once submitted, the attempt state shows the student which answers were right'

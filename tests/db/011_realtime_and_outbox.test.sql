@@ -346,7 +346,7 @@ select results_eq(
 
 select ok(
   (select max(id) from public.outbox_events where topic = current_setting('test.topic'))
-    = (public.get_attempt_state(current_setting('test.sue')::uuid) ->> 'last_event_id')::bigint,
+    = (public.get_attempt_state(current_setting('test.sue')::uuid)).last_event_id,
   'The attempt state names the last event id, where a stream resumes from'
 );
 

@@ -310,7 +310,7 @@ select results_eq(
 select tests.authenticate_as('ned');
 
 select is(
-  (select (s ->> 'remaining_ms')::bigint from public.exam_attempts as a,
+  (select s.remaining_ms from public.exam_attempts as a,
     public.get_attempt_state(a.id) as s
    where a.user_id = tests.get_supabase_uid('ned')),
   3000000::bigint,

@@ -157,7 +157,7 @@ where session_id = current_setting('test.session')::uuid;
 select tests.authenticate_as('sue');
 
 select is(
-  (select (s ->> 'remaining_ms')::bigint from public.exam_attempts as a, public.get_attempt_state(a.id) as s
+  (select s.remaining_ms from public.exam_attempts as a, public.get_attempt_state(a.id) as s
    where a.user_id = tests.get_supabase_uid('sue') and a.session_id = current_setting('test.session')::uuid),
   3600000::bigint,
   'A minute into a pause that began at launch, the student still has the whole hour: time is frozen'
