@@ -373,7 +373,7 @@ export const ErrorBodySchema = z.object({
 export const StreamEventSchema = z.object({
   /** Outbox id: grows in commit order within a topic; send it back as `Last-Event-ID`. */
   id: z.number().int().positive(),
-  /** `attempt:<id>`, `session:<id>`, `user:<id>`. */
+  /** `attempt:<id>`, `session:<id>`, `user:<id>`, `room:<id>`, `room:<id>:<student id>`. */
   topic: z.string(),
   event: z.string(),
   payload: z.record(z.string(), z.unknown()),
@@ -391,6 +391,25 @@ export const OpsAppliedPayloadSchema = z.looseObject({
   flags: z.array(UuidSchema),
   current_question_id: UuidSchema.nullable(),
   answered_count: z.int(),
+});
+
+/**
+ * The `data` of an ephemeral message (SSE `event` such as `typing`, and no SSE
+ * `id`): a signal that is never stored nor replayed.
+ */
+export const EphemeralEventSchema = z.object({
+  topic: z.string(),
+  event: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+});
+
+/** The payload of a `typing` event of a room topic. */
+export const TypingPayloadSchema = z.looseObject({
+  room_id: UuidSchema,
+  user_id: UuidSchema,
+  display_name: z.string().nullable(),
+  /** When the server sent it (ISO 8601); a client shows "typing" for about 3 s after. */
+  at: z.string(),
 });
 
 /** SSE event name of the last message before the server ends a stream. */
@@ -442,5 +461,9 @@ export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 export type StreamEvent = z.infer<typeof StreamEventSchema>;
 /** The payload of an `ops_applied` event. */
 export type OpsAppliedPayload = z.infer<typeof OpsAppliedPayloadSchema>;
+/** The `data` of an ephemeral message. */
+export type EphemeralEvent = z.infer<typeof EphemeralEventSchema>;
+/** The payload of a `typing` event. */
+export type TypingPayload = z.infer<typeof TypingPayloadSchema>;
 /** The `data` of the `reconnect` message. */
 export type ReconnectEvent = z.infer<typeof ReconnectEventSchema>;

@@ -1,6 +1,8 @@
 /**
  * The `attempt-events` handler: `GET ?topic=attempt:<uuid>` (or `session:<uuid>`,
- * `user:<uuid>`) opens a Server-Sent Events stream of that topic's outbox.
+ * `user:<uuid>`, `room:<uuid>`, `room:<uuid>:<uuid>`) opens a Server-Sent Events
+ * stream of that topic's outbox; a room stream also carries ephemeral events
+ * (typing) and keeps its user online while it is open.
  *
  * The token comes from `Authorization: Bearer` or, for EventSource which
  * cannot send headers, the `access_token` query parameter. Errors: 401
@@ -18,6 +20,7 @@ import { authenticate, type JwtKeys, requireUser } from "../_shared/jwt.ts";
 import { type EventsSettings, getEventsSettings } from "./config.ts";
 import { getOutboxHub, type OutboxHub } from "./hub.ts";
 import { parseLastEventId, parseTopic } from "./params.ts";
+import { presenceToucher, tracksPresence } from "./presence.ts";
 import { openEventStream } from "./stream.ts";
 
 /**
@@ -52,9 +55,10 @@ export function createAttemptEventsHandler(
     const topic = parseTopic(new URL(request.url));
     const lastEventId = parseLastEventId(request);
     const settings = { ...getEventsSettings(), ...definedSettings(options) };
+    const db = options.db ?? getDb();
     return await openEventStream({
       hub: options.hub ?? getOutboxHub(),
-      db: options.db ?? getDb(),
+      db,
       claims,
       request,
       topic,
@@ -62,6 +66,7 @@ export function createAttemptEventsHandler(
       heartbeatMs: settings.heartbeatMs,
       maxLifetimeMs: settings.maxLifetimeMs,
       retryMs: settings.retryMs,
+      onAlive: tracksPresence(topic) ? presenceToucher({ db, claims, request }) : undefined,
     });
   }, { methods: ["GET"] });
 }

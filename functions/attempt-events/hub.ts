@@ -1,7 +1,9 @@
 /**
  * The outbox hub of a function instance: ONE connection that `LISTEN`s on
  * `examsync_outbox` and fans each notification out to the streams of its
- * topic. For a notified topic the hub reads the new outbox rows once (one
+ * topic. It also listens on `examsync_ephemeral`, whose notifications carry a
+ * whole id-less event (typing) handed to the topic's streams as is
+ * (`./ephemeral.ts`). For a notified topic the hub reads the new outbox rows once (one
  * query per topic however many streams watch it, bursts coalesced), encodes
  * each event once, and hands the same bytes to every stream of the topic;
  * each stream skips ids it has already sent.
@@ -25,6 +27,7 @@ import { getConfig } from "../_shared/env.ts";
 import { getEventsSettings } from "./config.ts";
 import { PAGE_SIZE, selectEvents } from "./outbox.ts";
 import { type EncodedEvent, encodeEvent } from "./sse.ts";
+import { decodeEphemeral, EPHEMERAL_CHANNEL } from "./ephemeral.ts";
 
 type Timer = ReturnType<typeof setTimeout>;
 
@@ -37,6 +40,8 @@ export interface HubSubscriber {
   deliver(events: readonly EncodedEvent[]): void;
   /** The hub is closing (the instance shuts down): end the stream so its client reconnects. */
   end?(): void;
+  /** An ephemeral event of the topic (no id, never replayed; see `./ephemeral.ts`), encoded. */
+  deliverEphemeral?(bytes: Uint8Array): void;
 }
 
 /** A stream's registration with the hub. */
@@ -58,7 +63,7 @@ export interface HubStats {
   topics: number;
   /** Streams subscribed, all topics together. */
   streams: number;
-  /** Notifications received (all topics). */
+  /** Notifications received (all topics, ephemeral ones included). */
   notifications: number;
   /** Outbox queries made to feed streams. */
   fetches: number;
@@ -153,6 +158,7 @@ export function createOutboxHub(options: OutboxHubOptions = {}): OutboxHub {
       const attempt: Promise<void> = (async () => {
         await current.connect();
         await current.query(`listen ${OUTBOX_CHANNEL}`);
+        await current.query(`listen ${EPHEMERAL_CHANNEL}`);
         if (client === current) connected = true;
       })();
       listening = attempt;
@@ -199,6 +205,11 @@ export function createOutboxHub(options: OutboxHubOptions = {}): OutboxHub {
   }
 
   function onNotify(channel: string, payload: string): void {
+    if (channel === EPHEMERAL_CHANNEL) {
+      notifications++;
+      onEphemeral(payload);
+      return;
+    }
     if (channel !== OUTBOX_CHANNEL) return;
     notifications++;
     let notice: { id?: unknown; topic?: unknown };
@@ -217,6 +228,20 @@ export function createOutboxHub(options: OutboxHubOptions = {}): OutboxHub {
     }
     state.wanted = true;
     void pump(state);
+  }
+
+  /** Ephemeral events reach the streams listening now, and no one else: nothing is read or kept. */
+  function onEphemeral(payload: string): void {
+    const encoded = decodeEphemeral(payload);
+    const state = encoded === undefined ? undefined : topics.get(encoded.topic);
+    if (encoded === undefined || state === undefined) return;
+    for (const subscriber of state.subscribers) {
+      try {
+        subscriber.deliverEphemeral?.(encoded.bytes);
+      } catch (error) {
+        console.error("attempt-events: a stream failed to take an ephemeral event:", error);
+      }
+    }
   }
 
   async function pump(state: TopicState): Promise<void> {

@@ -7,13 +7,14 @@
 
 import { HttpError } from "../_shared/errors.ts";
 
-const TOPIC =
-  /^(attempt|session|user):[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+const TOPIC = new RegExp(`^(?:(?:attempt|session|user):${UUID}|room:${UUID}(?::${UUID})?)$`);
 
 /**
- * The `topic` query parameter: `attempt:<uuid>`, `session:<uuid>` or
- * `user:<uuid>`, with the uuid lowercased as the database writes topics. Who
- * may read it is the database's call.
+ * The `topic` query parameter: `attempt:<uuid>`, `session:<uuid>`,
+ * `user:<uuid>`, `room:<uuid>` or `room:<uuid>:<student uuid>` (a student's
+ * topic of a proctoring room), with the uuids lowercased as the database
+ * writes topics. Who may read it is the database's call.
  *
  * @example
  * ```ts
@@ -34,7 +35,8 @@ export function parseTopic(url: URL): string {
   if (!TOPIC.test(topic)) {
     throw new HttpError(400, {
       code: "invalid_topic",
-      message: "Cannot open stream: topic must be attempt:<uuid>, session:<uuid> or user:<uuid>",
+      message:
+        "Cannot open stream: topic must be attempt:<uuid>, session:<uuid>, user:<uuid>, room:<uuid> or room:<uuid>:<uuid>",
     });
   }
   const colon = topic.indexOf(":");

@@ -51,6 +51,11 @@ export interface EventStreamOptions {
   maxQueuedBytes?: number;
   /** Live events kept while the replay is still being sent; default 10000. */
   maxBufferedEvents?: number;
+  /**
+   * Called once the stream is open and at every heartbeat while it stays open
+   * (room streams refresh the caller's online status with it).
+   */
+  onAlive?: () => void;
 }
 
 const HEARTBEAT = encodeComment("keep-alive");
@@ -94,6 +99,10 @@ export async function openEventStream(options: EventStreamOptions): Promise<Resp
     },
     end() {
       finish("shutdown");
+    },
+    deliverEphemeral(bytes) {
+      // Only streams that are live hear ephemeral events: they are never replayed.
+      if (live && !finished) enqueue(bytes);
     },
   };
 
@@ -184,7 +193,11 @@ export async function openEventStream(options: EventStreamOptions): Promise<Resp
         streamController.close();
         return;
       }
-      heartbeatTimer = setInterval(() => enqueue(HEARTBEAT), options.heartbeatMs);
+      heartbeatTimer = setInterval(() => {
+        enqueue(HEARTBEAT);
+        if (!finished) options.onAlive?.();
+      }, options.heartbeatMs);
+      options.onAlive?.();
       const untilExpiry = claims.exp * 1000 - Date.now();
       const lifetime = Math.max(0, Math.min(untilExpiry, options.maxLifetimeMs));
       endTimer = setTimeout(

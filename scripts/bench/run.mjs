@@ -7,10 +7,16 @@
 //      while M SSE subscribers watch attempts through `attempt-events`: batches/s, latency
 //      percentiles, errors, save-to-SSE delivery, and functions memory per open stream;
 //   3. a live session of S students answering while T teacher dashboards stream the
-//      session topic and poll get_session_dashboard.
+//      session topic and poll get_session_dashboard;
+//   4. a chat room of M members (the first M students and the teacher) with C SSE streams
+//      open on its topic while members send R messages a second: `send_message` called
+//      directly through a pgbench script (TPS and ratio to `pgbench -N`), then through the
+//      REST stand-in with send-to-stream delivery on every stream.
 // Options (environment): BENCH_STUDENTS=2000 BENCH_SUBSCRIBERS=500 BENCH_SECONDS=60
 // BENCH_INTERVAL_MS=5000 BENCH_PGBENCH_SECONDS=20 BENCH_CLIENTS=8 BENCH_SESSION_STUDENTS=500
 // BENCH_SESSION_TEACHERS=5 BENCH_SESSION_SECONDS=300 (BENCH_SESSION_STUDENTS=0 skips phase 3)
+// BENCH_CHAT_MEMBERS=1000 BENCH_CHAT_STREAMS=200 BENCH_CHAT_RATE=50 BENCH_CHAT_SECONDS=60
+// (BENCH_CHAT_MEMBERS=0 skips phase 4) BENCH_DB_PORT=54342 (the API takes the port below)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +27,7 @@ import { mintToken } from '../lib/jwt.mjs';
 import { ensurePrerequisites } from '../lib/prerequisites.mjs';
 import { run } from '../lib/run.mjs';
 import { buildDatabase, startFunctions, stopProcess } from '../lib/stack.mjs';
+import { runChatPhase } from './chat-phase.mjs';
 import { runSessionPhase } from './session-phase.mjs';
 import { runSyncPhase } from './sync-phase.mjs';
 
@@ -35,8 +42,12 @@ const options = {
   sessionStudents: setting('BENCH_SESSION_STUDENTS', 500),
   sessionTeachers: setting('BENCH_SESSION_TEACHERS', 5),
   sessionSeconds: setting('BENCH_SESSION_SECONDS', 300),
+  chatMembers: setting('BENCH_CHAT_MEMBERS', 1000),
+  chatStreams: setting('BENCH_CHAT_STREAMS', 200),
+  chatRate: setting('BENCH_CHAT_RATE', 50),
+  chatSeconds: setting('BENCH_CHAT_SECONDS', 60),
 };
-const PORTS = { db: 54342, api: 54341 };
+const PORTS = { db: setting('BENCH_DB_PORT', 54342), api: setting('BENCH_DB_PORT', 54342) - 1 };
 const BENCH_EXAM_ID = '00000000-0000-4000-8000-0000000bece1';
 const BENCH_TEACHER_ID = '00000000-0000-4000-8000-0000000bec77';
 
@@ -94,6 +105,37 @@ try {
     students: students.slice(0, options.sessionStudents), teachers: options.sessionTeachers,
     seconds: options.sessionSeconds, intervalMs: options.intervalMs });
 
+  const chatMembers = students.slice(0, Math.min(options.chatMembers, students.length));
+  console.log(`# 4. A chat room of ${chatMembers.length} members, ${options.chatStreams} SSE streams, ${options.chatRate} messages/s, ${options.chatSeconds} s…`);
+  let chat = 'skipped';
+  if (chatMembers.length > 0) {
+    const roomId = psql(url, { sql: `
+      create table bench.chat_room as
+        select gen_random_uuid() as room_id;
+      grant select on bench.chat_room to authenticated;
+      insert into public.chat_rooms (id, academy_id, kind, title, created_by)
+        select room_id, '00000000-0000-4000-8000-0000000bec01', 'study_group', 'Bench room', '${BENCH_TEACHER_ID}'
+        from bench.chat_room;
+      insert into public.chat_room_members (room_id, user_id, role)
+        select r.room_id, '${BENCH_TEACHER_ID}'::uuid, 'moderator'::public.chat_member_role from bench.chat_room as r
+        union all
+        select r.room_id, s.user_id, 'member' from bench.chat_room as r, bench.students as s where s.n <= ${chatMembers.length};
+      select room_id from bench.chat_room;` }).split('\n').pop();
+    const chatDirect = pgbench(['-n', '-f', 'scripts/bench/send-message.pgbench.sql', '-D', `members=${chatMembers.length}`]);
+    psql(url, { sql: 'delete from private.rate_limits' });
+    const streamed = await runChatPhase({ apiUrl, roomId, members: chatMembers, streams: Math.min(options.chatStreams,
+      chatMembers.length), ratePerSecond: options.chatRate, seconds: options.chatSeconds });
+    chat = {
+      direct: {
+        pgbenchNTps: baseline.tps,
+        sendMessageTps: chatDirect.tps,
+        ratio: Math.round((chatDirect.tps / baseline.tps) * 1000) / 1000,
+        sendMessageLatencyAverageMs: chatDirect.latencyAverageMs,
+      },
+      ...streamed,
+    };
+  }
+
   const results = {
     machine: `${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`,
     options,
@@ -105,6 +147,7 @@ try {
     },
     sync,
     session,
+    chat,
   };
   fs.writeFileSync(path.join(LOCAL_DIR, 'bench-results.json'), JSON.stringify(results, null, 2));
   console.log(JSON.stringify(results, null, 2));

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ConfigError } from "../../functions/_shared/env.ts";
 import type { HttpError } from "../../functions/_shared/errors.ts";
 import { parseEventsSettings } from "../../functions/attempt-events/config.ts";
+import { decodeEphemeral } from "../../functions/attempt-events/ephemeral.ts";
 import { parseLastEventId, parseTopic } from "../../functions/attempt-events/params.ts";
 import {
   encodeComment,
@@ -24,14 +25,18 @@ Deno.test("parseEventsSettings() defaults to a 15 s heartbeat and a 140 s lifeti
   assert.throws(() => parseEventsSettings({ ATTEMPT_EVENTS_MAX_LIFETIME_MS: "1.5" }), ConfigError);
 });
 
-Deno.test("parseTopic() accepts attempt, session and user topics and lowercases the id", () => {
+Deno.test("parseTopic() accepts attempt, session, user and room topics and lowercases the ids", () => {
   const id = "0B7C6A8E-3F52-4D7E-9A4B-2D1F0C9E8A71";
   const url = (topic: string) =>
     new URL(`http://x/attempt-events?topic=${encodeURIComponent(topic)}`);
   assert.equal(parseTopic(url(`attempt:${id}`)), `attempt:${id.toLowerCase()}`);
   assert.equal(parseTopic(url(`session:${id}`)), `session:${id.toLowerCase()}`);
   assert.equal(parseTopic(url(`user:${id}`)), `user:${id.toLowerCase()}`);
-  for (const topic of ["", "attempt:", `room:${id}`, `attempt:${id}x`, `attempt:${id}:x`]) {
+  assert.equal(parseTopic(url(`room:${id}`)), `room:${id.toLowerCase()}`);
+  assert.equal(parseTopic(url(`room:${id}:${id}`)), `room:${id.toLowerCase()}:${id.toLowerCase()}`);
+  for (
+    const topic of ["", "attempt:", `group:${id}`, `attempt:${id}x`, `attempt:${id}:x`, `room:${id}:`, `user:${id}:${id}`]
+  ) {
     assert.throws(
       () => parseTopic(url(topic)),
       (error: HttpError) => error.code === "invalid_topic",
@@ -81,4 +86,23 @@ Deno.test("encodeEvent() frames an outbox event as one SSE message", () => {
     decode(encodeReconnect({ reason: "max_lifetime" })),
     'event: reconnect\ndata: {"reason":"max_lifetime"}\n\n',
   );
+});
+
+Deno.test("decodeEphemeral() encodes a notified event without an id and drops malformed ones", () => {
+  const encoded = decodeEphemeral(JSON.stringify({
+    topic: "room:0b7c6a8e-3f52-4d7e-9a4b-2d1f0c9e8a71",
+    event: "typing",
+    payload: { user_id: "u" },
+  }));
+  assert.equal(encoded?.topic, "room:0b7c6a8e-3f52-4d7e-9a4b-2d1f0c9e8a71");
+  assert.equal(
+    decode(encoded!.bytes),
+    'event: typing\ndata: {"topic":"room:0b7c6a8e-3f52-4d7e-9a4b-2d1f0c9e8a71","event":"typing","payload":{"user_id":"u"}}\n\n',
+  );
+  for (
+    const bad of ["not json", "null", '{"topic":"room:x","event":"typing"}', '{"topic":1,"event":"typing","payload":{}}',
+      '{"topic":"room:x","event":"bad\\nname","payload":{}}']
+  ) {
+    assert.equal(decodeEphemeral(bad), undefined, bad);
+  }
 });

@@ -1,0 +1,83 @@
+// Phase 4: a chat room of M members with S SSE streams open on its topic while members
+// send R messages a second through send_message (the REST stand-in, as supabase.rpc does):
+// send latency, send-to-delivery on every stream, and errors.
+import { randomUUID } from 'node:crypto';
+import { sleep, watch } from './load.mjs';
+import { latencySummary } from './stats.mjs';
+
+/**
+ * @param {{ apiUrl: string, roomId: string, members: import('./load.mjs').Student[], streams: number,
+ *   ratePerSecond: number, seconds: number }} options
+ */
+export async function runChatPhase({ apiUrl, roomId, members, streams, ratePerSecond, seconds }) {
+  const abort = new AbortController();
+  const sentAt = new Map(); // client_msg_id -> when the send started
+  const deliveryMs = [];
+  let delivered = 0;
+  await watch(
+    members.slice(0, streams).map((m) =>
+      `${apiUrl}/functions/v1/attempt-events?topic=room:${roomId}&access_token=${m.token}`),
+    abort.signal,
+    (_index, event, at) => {
+      if (event.event !== 'message_created') return;
+      const sent = sentAt.get(JSON.parse(event.data).payload.client_msg_id);
+      if (sent === undefined) return;
+      delivered += 1;
+      deliveryMs.push(at - sent);
+    },
+  );
+  await sleep(2000); // the streams' members go online: let those events pass
+
+  const sendMs = [];
+  const errorCodes = {};
+  let errors = 0;
+  let sent = 0;
+  const inFlight = new Set();
+  const startedAt = performance.now();
+  const total = Math.round(ratePerSecond * seconds);
+  for (let i = 0; i < total; i++) {
+    // Open loop: message i leaves at i / rate seconds whatever the previous ones do.
+    await sleep(startedAt + (i * 1000) / ratePerSecond - performance.now());
+    const member = members[i % members.length];
+    const clientMsgId = randomUUID();
+    const request = (async () => {
+      const begun = performance.now();
+      sentAt.set(clientMsgId, begun);
+      try {
+        const response = await fetch(`${apiUrl}/rest/v1/rpc/send_message`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${member.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ p_room_id: roomId, p_body: `Message ${i} from ${member.n}`, p_client_msg_id: clientMsgId }),
+        });
+        const body = await response.json();
+        sendMs.push(performance.now() - begun);
+        sent += 1;
+        if (response.status !== 200) {
+          errors += 1;
+          errorCodes[body.code] = (errorCodes[body.code] ?? 0) + 1;
+        }
+      } catch (error) {
+        errors += 1;
+        errorCodes[error.code ?? 'network'] = (errorCodes[error.code ?? 'network'] ?? 0) + 1;
+      }
+    })();
+    inFlight.add(request);
+    request.finally(() => inFlight.delete(request));
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - startedAt) / 1000;
+  await sleep(2000);
+  abort.abort();
+  return {
+    members: members.length,
+    streams,
+    seconds,
+    messagesPerSecond: Math.round((sent / elapsed) * 10) / 10,
+    sendLatencyMs: latencySummary(sendMs),
+    errors,
+    errorCodes,
+    deliveries: delivered,
+    expectedDeliveries: (sent - errors) * streams,
+    sendToStreamMs: latencySummary(deliveryMs),
+  };
+}
