@@ -365,13 +365,18 @@ export class AttemptSession {
     if (this.#closed) return Promise.reject(new Error("Cannot queue op: the session is closed"));
     const { op, stored } = this.#queue.push(newOp);
     this.#changed();
-    if (this.#autoTimer === undefined && this.#retryTimer === undefined && this.#running === undefined) {
-      this.#autoTimer = this.#ctx.scheduler.setTimeout(() => {
-        this.#autoTimer = undefined;
-        void this.#kick();
-      }, this.#options.autoSaveIntervalMs);
-    }
+    this.#armAutoSave();
     return stored.then(() => op.op_id);
+  }
+
+  /** Sends what is pending after the autosave interval, unless a send or a retry is already due. */
+  #armAutoSave() {
+    if (this.#closed || this.#queue.length === 0) return;
+    if (this.#autoTimer !== undefined || this.#retryTimer !== undefined || this.#running !== undefined) return;
+    this.#autoTimer = this.#ctx.scheduler.setTimeout(() => {
+      this.#autoTimer = undefined;
+      void this.#kick();
+    }, this.#options.autoSaveIntervalMs);
   }
 
   #clearTimers() {
@@ -388,6 +393,8 @@ export class AttemptSession {
     }
     const run = this.#loop(keepalive).finally(() => {
       this.#running = undefined;
+      // An op queued while the loop was finishing waits for the next autosave.
+      this.#armAutoSave();
     });
     this.#running = run;
     return run;

@@ -210,14 +210,14 @@ export type Fault =
   | '429'
   | '500';
 
-export interface RequestLog { ops: Op[]; fault: Fault; at: number }
+export interface RequestLog { ops: Op[]; fault: Fault; at: number; owner: number }
 
 /** A fake network in front of a FakeServer. */
 export class FakeNetwork {
   offline = false;
   log: RequestLog[] = [];
-  /** Op ids whose 200 answer reached the client, with the index of that request. */
-  delivered = new Map<string, number>();
+  /** Op ids whose 200 answer reached the client, with the index of that request and the page it reached. */
+  delivered = new Map<string, { index: number; owner: number }>();
   #dead = new Set<number>();
 
   constructor(readonly server: FakeServer, readonly clock: FakeClock, public faults: () => Fault = () => 'ok') {}
@@ -232,7 +232,7 @@ export class FakeNetwork {
       if (!url.endsWith('/attempt-sync')) throw new TypeError('fetch failed: no such endpoint in the fake network');
       const body = JSON.parse(String(init?.body));
       const fault: Fault = this.offline ? 'drop-before' : this.faults();
-      const index = this.log.push({ ops: body.ops, fault, at: this.clock.now }) - 1;
+      const index = this.log.push({ ops: body.ops, fault, at: this.clock.now, owner }) - 1;
       const signal = init?.signal ?? undefined;
       const waitAbort = () => new Promise<never>((_, reject) => {
         if (signal?.aborted) reject(new Error('aborted'));
@@ -253,7 +253,7 @@ export class FakeNetwork {
         });
       }
       if (this.#dead.has(owner)) return waitAbort().catch(() => new Promise<never>(() => {}));
-      if (status === 200) for (const op of body.ops as Op[]) this.delivered.set(op.op_id, index);
+      if (status === 200) for (const op of body.ops as Op[]) if (!this.delivered.has(op.op_id)) this.delivered.set(op.op_id, { index, owner });
       return json(status, answer);
     };
   }
