@@ -46,6 +46,7 @@ export class FakeClock {
       now: () => this.now,
       setTimeout: (callback, ms) => {
         const id = ++this.#seq;
+        if (this.#dead.has(owner)) return id; // a crashed page runs nothing more
         this.#timers.set(id, { at: this.now + Math.max(0, ms), seq: id, callback, owner });
         return id;
       },
@@ -55,7 +56,10 @@ export class FakeClock {
     };
   }
 
+  #dead = new Set<number>();
+
   kill(owner: number): void {
+    this.#dead.add(owner);
     for (const [id, timer] of this.#timers) if (timer.owner === owner) this.#timers.delete(id);
   }
 
@@ -232,18 +236,24 @@ export class FakeNetwork {
       if (!url.endsWith('/attempt-sync')) throw new TypeError('fetch failed: no such endpoint in the fake network');
       const body = JSON.parse(String(init?.body));
       const fault: Fault = this.offline ? 'drop-before' : this.faults();
+      const answer = async (make: () => Response | Promise<never>) => {
+        // What a crashed page would have got never reaches it.
+        if (this.#dead.has(owner)) return new Promise<never>(() => {});
+        return make();
+      };
       const index = this.log.push({ ops: body.ops, fault, at: this.clock.now, owner }) - 1;
       const signal = init?.signal ?? undefined;
       const waitAbort = () => new Promise<never>((_, reject) => {
         if (signal?.aborted) reject(new Error('aborted'));
         signal?.addEventListener('abort', () => reject(new Error('aborted')));
       });
-      if (fault === 'drop-before') throw new TypeError('fetch failed');
-      if (fault === '503') return json(503, { code: 'database_unavailable', message: 'down' }, { 'retry-after': '1' });
-      if (fault === '429') return json(429, { code: 'rate_limited', message: 'slow down' }, { 'retry-after': '2' });
-      if (fault === '500') return json(500, { code: 'internal', message: 'boom' });
-      const [status, answer] = this.server.sync(body);
-      if (fault === 'drop-after') throw new TypeError('fetch failed');
+      await Promise.resolve();
+      if (fault === 'drop-before') return answer(() => Promise.reject(new TypeError('fetch failed')));
+      if (fault === '503') return answer(() => json(503, { code: 'database_unavailable', message: 'down' }, { 'retry-after': '1' }));
+      if (fault === '429') return answer(() => json(429, { code: 'rate_limited', message: 'slow down' }, { 'retry-after': '2' }));
+      if (fault === '500') return answer(() => json(500, { code: 'internal', message: 'boom' }));
+      const [status, body200] = this.server.sync(body);
+      if (fault === 'drop-after') return answer(() => Promise.reject(new TypeError('fetch failed')));
       if (fault === 'hang') return waitAbort();
       if (fault === 'slow') {
         await new Promise<void>((resolve, reject) => {
@@ -252,9 +262,9 @@ export class FakeNetwork {
           signal?.addEventListener('abort', () => reject(new Error('aborted')));
         });
       }
-      if (this.#dead.has(owner)) return waitAbort().catch(() => new Promise<never>(() => {}));
+      if (this.#dead.has(owner)) return new Promise<never>(() => {});
       if (status === 200) for (const op of body.ops as Op[]) if (!this.delivered.has(op.op_id)) this.delivered.set(op.op_id, { index, owner });
-      return json(status, answer);
+      return json(status, body200);
     };
   }
 }

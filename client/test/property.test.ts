@@ -4,7 +4,7 @@
 // each from its own seed, so a failure prints the seed that reproduces it.
 import { describe, expect, it } from 'vitest';
 import { createExamClient } from '../src/client.ts';
-import { memoryStore } from '../src/stores.ts';
+import { memoryStore, type QueueStore } from '../src/stores.ts';
 import type { AttemptSession } from '../src/session.ts';
 import { FakeClock, FakeNetwork, FakeServer, type Fault, questionIds, rng, uuidFrom } from './fakes.ts';
 
@@ -30,7 +30,15 @@ async function runSchedule(seed: number): Promise<string | undefined> {
   const server = new FakeServer(clock, Q);
   let healed = false;
   const network = new FakeNetwork(server, clock, () => (healed ? 'ok' : pick(random)));
-  const store = memoryStore();
+  const shared = memoryStore();
+  const dead = new Set<number>();
+  // Each page's view of the one store: a crashed page writes nothing more.
+  const storeOf = (page: number): QueueStore => ({
+    load: (key) => shared.load(key),
+    save: async (key, value) => {
+      if (!dead.has(page)) await shared.save(key, value);
+    },
+  });
   const made: string[] = [];
   const poisoned = new Set<string>();
   let owner = 0;
@@ -38,7 +46,7 @@ async function runSchedule(seed: number): Promise<string | undefined> {
   const open = async () => {
     owner += 1;
     const exam = createExamClient({
-      supabase: server.supabase(), functionsUrl: 'http://fake/functions/v1', fetch: network.fetch(owner), store,
+      supabase: server.supabase(), functionsUrl: 'http://fake/functions/v1', fetch: network.fetch(owner), store: storeOf(owner),
       scheduler: clock.scheduler(owner), random, uuid: uuidFrom(random), events: 'none', pageLifecycle: false,
       autoSaveIntervalMs: 1000 + Math.floor(random() * 5000), maxBatchOps: 1 + Math.floor(random() * 8),
       requestTimeoutMs: 2000, backoff: { baseMs: 200, maxMs: 5000 },
@@ -65,6 +73,7 @@ async function runSchedule(seed: number): Promise<string | undefined> {
       network.offline = !network.offline;
     } else if (roll < 0.82) {
       // The page crashes (in-flight requests may still be applied) and is opened again.
+      dead.add(owner);
       clock.kill(owner);
       network.kill(owner);
       await open();
