@@ -1,7 +1,7 @@
 // `npm test`: every test against a throwaway database on ports of its own (so it runs
 // beside `npm run dev`), leaving nothing running. In order: platform bootstrap and
 // migrations through the real Supabase CLI, the seed, `db lint`, `db advisors`, the
-// generated types, `deno check`, pgTAP, Deno tests, vitest. Ends with `N passed, N failed`.
+// generated types, `deno check`, pgTAP, Deno tests, the client SDK's build, vitest. Ends with `N passed, N failed`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,6 +83,14 @@ try {
     '-U', 'postgres', '-d', 'postgres', 'tests/db/'], countTap, { PGPASSWORD: 'postgres' });
   await suite('Deno tests', npmBin('deno'), ['test', '--allow-all', '--config', 'functions/deno.json', 'tests/functions/'],
     countDenoTest, env);
+
+  await suite('client SDK build (tsc -p client)', npmBin('tsc'), ['-p', 'client'],
+    (_output, code) => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 }));
+  await suite('client SDK package loads from client/dist', process.execPath, ['--input-type=module', '-e',
+    "const sdk = await import('./client/dist/client/src/index.js'); const react = await import('./client/dist/client/src/react.js').catch((e) => e);" +
+    " if (typeof sdk.createExamClient !== 'function' || typeof sdk.memoryStore !== 'function') throw new Error('exports missing');" +
+    " console.log('ok - client/dist exports createExamClient, the stores and the session');"],
+  (_output, code) => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 }));
 
   functions = await startFunctions({ port: TEST_PORTS.api, dbUrl: url, quiet: true });
   const report = path.join(dir, 'vitest.json');
