@@ -1,8 +1,8 @@
 // `npm test`: every test against a throwaway database on ports of its own (so it runs
 // beside `npm run dev`), leaving nothing running. In order: platform bootstrap and
 // migrations through the real Supabase CLI, the seed, `db lint`, `db advisors`, the
-// generated types, `deno check`, `tsc` of the typed sample client, pgTAP, Deno tests,
-// vitest. Ends with `N passed, N failed`.
+// generated types, `deno check`, `tsc` of the typed sample client, pgTAP, Deno tests, the
+// client SDK's build, vitest, and last the fault-injection tests. Ends with `N passed, N failed`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +33,9 @@ function check(name, body) {
     add({ passed: 0, failed: 1 });
   }
 }
+
+/** Counts a command that is one check: it passes when it exits 0. */
+const byExitCode = (_output, code) => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 });
 
 /** Runs a test command, echoing its output, and counts its results with `count`. */
 async function suite(name, cmd, args, count, env = {}) {
@@ -80,15 +83,18 @@ try {
   psql(superuserUrl, { file: path.join(ROOT, 'sql/tests/test_helpers.sql') });
 
   await suite('deno check', npmBin('deno'), ['check', '--config', 'functions/deno.json', 'functions/', 'scripts/serve-functions.ts', 'tests/functions/'],
-    (_output, code) => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 }));
+    byExitCode);
   // The typed sample client compiles, and each deliberate mistake in tests/types/bad-client.ts
   // is a compile error (an unused `@ts-expect-error` fails tsc).
   await suite('tsc of the typed sample client', npmBin('tsc'), ['--noEmit', '-p', 'tests/types'],
-    (_output, code) => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 }));
+    byExitCode);
   await suite('pgTAP', 'pg_prove', ['--ext', '.sql', '-v', '-r', '-h', '127.0.0.1', '-p', String(TEST_PORTS.db),
     '-U', 'postgres', '-d', 'postgres', 'tests/db/'], countTap, { PGPASSWORD: 'postgres' });
   await suite('Deno tests', npmBin('deno'), ['test', '--allow-all', '--config', 'functions/deno.json', 'tests/functions/'],
     countDenoTest, env);
+
+  await suite('client SDK build (tsc -p client)', npmBin('tsc'), ['-p', 'client'],
+    byExitCode);
 
   // The Auth stand-in signs with a fresh ES256 key; vitest gets it to check signatures.
   const signingKey = generateSigningKey();
