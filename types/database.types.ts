@@ -1228,7 +1228,10 @@ export type Database = {
         };
       };
       "batch_resolve_attempt_conflicts": {
-        Args: { "p_resolutions": Json };
+        Args: {
+          "p_resolutions":
+            (Database["public"]["CompositeTypes"]["conflict_resolution"])[];
+        };
         Returns: {
           "attempt_id": string;
           "base_version": number;
@@ -1516,7 +1519,16 @@ export type Database = {
           isSetofReturn: true;
         };
       };
-      "get_attempt_state": { Args: { "p_attempt_id": string }; Returns: Json };
+      "get_attempt_state": {
+        Args: { "p_attempt_id": string };
+        Returns: Database["public"]["CompositeTypes"]["attempt_state"];
+        SetofOptions: {
+          from: "*";
+          to: "attempt_state";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "get_attempt_sync_status": {
         Args: { "p_attempt_id": string };
         Returns: Database["public"]["CompositeTypes"]["attempt_sync_status"];
@@ -1998,7 +2010,10 @@ export type Database = {
         };
       };
       "start_attempt": {
-        Args: { "p_exam_id": string; "p_mode"?: string };
+        Args: {
+          "p_exam_id": string;
+          "p_mode"?: Database["public"]["Enums"]["attempt_mode"];
+        };
         Returns: {
           "academy_id": string;
           "attempt_number": number;
@@ -2123,7 +2138,8 @@ export type Database = {
         Args: {
           "p_attempt_id": string;
           "p_section_id": string;
-          "p_state": Json;
+          "p_state":
+            Database["public"]["CompositeTypes"]["section_state_change"];
         };
         Returns: {
           "attempt_id": string;
@@ -2170,6 +2186,7 @@ export type Database = {
         | "abandoned";
       "chat_member_role": "member" | "moderator";
       "chat_room_kind": "mentor" | "study_group" | "proctoring" | "academy";
+      "conflict_resolution_choice": "server" | "local" | "custom";
       "conflict_strategy": "merge" | "local" | "server";
       "exam_expiry_policy": "autosubmit" | "grace_then_submit" | "abandon";
       "exam_navigation": "free" | "sequential";
@@ -2229,6 +2246,99 @@ export type Database = {
         "deadline_at": string | null;
         "remaining_ms": number | null;
       };
+      "attempt_state": {
+        "attempt":
+          | Database["public"]["CompositeTypes"]["attempt_state_attempt"]
+          | null;
+        "exam":
+          | Database["public"]["CompositeTypes"]["attempt_state_exam"]
+          | null;
+        "sections":
+          | (Database["public"]["CompositeTypes"]["attempt_state_section"])[]
+          | null;
+        "questions":
+          | (Database["public"]["CompositeTypes"]["attempt_state_question"])[]
+          | null;
+        "answers":
+          | (Database["public"]["CompositeTypes"]["attempt_state_answer"])[]
+          | null;
+        "flags": (string)[] | null;
+        "open_conflicts":
+          | (Database["public"]["CompositeTypes"]["attempt_state_conflict"])[]
+          | null;
+        "server_now": string | null;
+        "remaining_ms": number | null;
+        "last_event_id": number | null;
+      };
+      "attempt_state_answer": {
+        "question_id": string | null;
+        "value": Json | null;
+        "version": number | null;
+        "updated_at": string | null;
+        "is_correct": boolean | null;
+        "points_awarded": number | null;
+      };
+      "attempt_state_attempt": {
+        "id": string | null;
+        "exam_id": string | null;
+        "user_id": string | null;
+        "attempt_number": number | null;
+        "mode": Database["public"]["Enums"]["attempt_mode"] | null;
+        "status": Database["public"]["Enums"]["attempt_status"] | null;
+        "conflict_strategy":
+          | Database["public"]["Enums"]["conflict_strategy"]
+          | null;
+        "started_at": string | null;
+        "deadline_at": string | null;
+        "paused_at": string | null;
+        "finished_at": string | null;
+        "current_question_id": string | null;
+        "score": number | null;
+        "max_score": number | null;
+        "grading_status": Database["public"]["Enums"]["grading_status"] | null;
+      };
+      "attempt_state_conflict": {
+        "id": string | null;
+        "question_id": string | null;
+        "local_value": Json | null;
+        "base_version": number | null;
+        "server_value": Json | null;
+        "server_version": number | null;
+        "created_at": string | null;
+      };
+      "attempt_state_exam": {
+        "id": string | null;
+        "title": string | null;
+        "description": string | null;
+        "navigation": Database["public"]["Enums"]["exam_navigation"] | null;
+        "duration_seconds": number | null;
+        "grace_period_seconds": number | null;
+        "expiry_policy":
+          | Database["public"]["Enums"]["exam_expiry_policy"]
+          | null;
+      };
+      "attempt_state_question": {
+        "id": string | null;
+        "section_id": string | null;
+        "position": number | null;
+        "type": Database["public"]["Enums"]["question_type"] | null;
+        "prompt": string | null;
+        "options": Json | null;
+        "points": number | null;
+      };
+      "attempt_state_section": {
+        "id": string | null;
+        "position": number | null;
+        "title": string | null;
+        "time_limit_seconds": number | null;
+        "sub_skill": string | null;
+        "status": Database["public"]["Enums"]["section_status"] | null;
+        "current_question_id": string | null;
+        "time_used_ms": number | null;
+        "started_at": string | null;
+        "deadline_at": string | null;
+        "completed_at": string | null;
+      };
       "attempt_sync_status": {
         "attempt_id": string | null;
         "status": Database["public"]["Enums"]["attempt_status"] | null;
@@ -2282,6 +2392,13 @@ export type Database = {
         "unread_count": number | null;
         "total_unread": number | null;
       };
+      "conflict_resolution": {
+        "conflict_id": string | null;
+        "resolution":
+          | Database["public"]["Enums"]["conflict_resolution_choice"]
+          | null;
+        "value": Json | null;
+      };
       "question_key": {
         "question_id": string | null;
         "correct": Json | null;
@@ -2299,6 +2416,10 @@ export type Database = {
         "rejected_ops": number | null;
         "errors": number | null;
         "active_connections": number | null;
+      };
+      "section_state_change": {
+        "status": Database["public"]["Enums"]["section_status"] | null;
+        "time_used_ms": number | null;
       };
     };
   };
@@ -2459,6 +2580,7 @@ export const Constants = {
       ],
       "chat_member_role": ["member", "moderator"],
       "chat_room_kind": ["mentor", "study_group", "proctoring", "academy"],
+      "conflict_resolution_choice": ["server", "local", "custom"],
       "conflict_strategy": ["merge", "local", "server"],
       "exam_expiry_policy": ["autosubmit", "grace_then_submit", "abandon"],
       "exam_navigation": ["free", "sequential"],
