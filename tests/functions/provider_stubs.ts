@@ -82,6 +82,8 @@ export function startProviderStub(format: StubFormat): ProviderStub {
               : 0;
             if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
             if (script.breakAfter !== undefined && event.token === script.breakAfter) {
+              // Let what was sent reach the client first: error() drops queued chunks.
+              await new Promise((resolve) => setTimeout(resolve, 50));
               controller.error(new Error("stub: connection broken"));
               return;
             }
