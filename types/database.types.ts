@@ -57,6 +57,42 @@ export type Database = {
           },
         ];
       };
+      "academy_tutor_settings": {
+        Row: {
+          "academy_id": string;
+          "model": string | null;
+          "monthly_token_limit": number | null;
+          "provider": string | null;
+          "teacher_access": boolean;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "model"?: string | null;
+          "monthly_token_limit"?: number | null;
+          "provider"?: string | null;
+          "teacher_access"?: boolean;
+          "updated_at"?: string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "model"?: string | null;
+          "monthly_token_limit"?: number | null;
+          "provider"?: string | null;
+          "teacher_access"?: boolean;
+          "updated_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "academy_tutor_settings_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: true;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "attempt_activity_events": {
         Row: {
           "attempt_id": string;
@@ -710,6 +746,7 @@ export type Database = {
           "published": boolean;
           "specialty": string | null;
           "title": string;
+          "tutor_allowed": boolean;
           "updated_at": string;
         };
         ComputedFields: never;
@@ -731,6 +768,7 @@ export type Database = {
           "published"?: boolean;
           "specialty"?: string | null;
           "title": string;
+          "tutor_allowed"?: boolean;
           "updated_at"?: string;
         };
         Update: {
@@ -751,6 +789,7 @@ export type Database = {
           "published"?: boolean;
           "specialty"?: string | null;
           "title"?: string;
+          "tutor_allowed"?: boolean;
           "updated_at"?: string;
         };
         Relationships: [
@@ -932,6 +971,127 @@ export type Database = {
           },
         ];
       };
+      "tutor_conversations": {
+        Row: {
+          "academy_id": string;
+          "created_at": string;
+          "id": string;
+          "last_message_at": string;
+          "title": string;
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "created_at"?: string;
+          "id"?: string;
+          "last_message_at"?: string;
+          "title"?: string;
+          "updated_at"?: string;
+          "user_id": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "created_at"?: string;
+          "id"?: string;
+          "last_message_at"?: string;
+          "title"?: string;
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "tutor_conversations_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "tutor_messages": {
+        Row: {
+          "academy_id": string;
+          "cached_input_tokens": number | null;
+          "conversation_id": string;
+          "created_at": string;
+          "finish_reason": string | null;
+          "first_token_ms": number | null;
+          "id": string;
+          "input_tokens": number | null;
+          "latency_ms": number | null;
+          "metadata": NonNullable<Json>;
+          "model": string | null;
+          "output_tokens": number | null;
+          "parts": NonNullable<Json>;
+          "prompt_version": string | null;
+          "provider": string | null;
+          "role": Database["public"]["Enums"]["tutor_message_role"];
+          "seq": number;
+          "status": Database["public"]["Enums"]["tutor_message_status"];
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "cached_input_tokens"?: number | null;
+          "conversation_id": string;
+          "created_at"?: string;
+          "finish_reason"?: string | null;
+          "first_token_ms"?: number | null;
+          "id": string;
+          "input_tokens"?: number | null;
+          "latency_ms"?: number | null;
+          "metadata"?: NonNullable<Json>;
+          "model"?: string | null;
+          "output_tokens"?: number | null;
+          "parts": NonNullable<Json>;
+          "prompt_version"?: string | null;
+          "provider"?: string | null;
+          "role": Database["public"]["Enums"]["tutor_message_role"];
+          "seq"?: never;
+          "status"?: Database["public"]["Enums"]["tutor_message_status"];
+          "user_id": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "cached_input_tokens"?: number | null;
+          "conversation_id"?: string;
+          "created_at"?: string;
+          "finish_reason"?: string | null;
+          "first_token_ms"?: number | null;
+          "id"?: string;
+          "input_tokens"?: number | null;
+          "latency_ms"?: number | null;
+          "metadata"?: NonNullable<Json>;
+          "model"?: string | null;
+          "output_tokens"?: number | null;
+          "parts"?: NonNullable<Json>;
+          "prompt_version"?: string | null;
+          "provider"?: string | null;
+          "role"?: Database["public"]["Enums"]["tutor_message_role"];
+          "seq"?: never;
+          "status"?: Database["public"]["Enums"]["tutor_message_status"];
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "tutor_messages_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "tutor_messages_conversation_id_fkey";
+            columns: ["conversation_id"];
+            isOneToOne: false;
+            referencedRelation: "tutor_conversations";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "user_sub_skill_performance": {
         Row: {
           "academy_id": string;
@@ -1092,6 +1252,24 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "delete_tutor_conversation": {
+        Args: { "p_conversation_id": string };
+        Returns: {
+          "academy_id": string;
+          "created_at": string;
+          "id": string;
+          "last_message_at": string;
+          "title": string;
+          "updated_at": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "tutor_conversations";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "end_exam_session": {
         Args: { "p_session_id": string };
         Returns: {
@@ -1227,6 +1405,16 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "get_academy_tutor_usage": {
+        Args: { "p_academy_id": string; "p_month"?: string };
+        Returns: Database["public"]["CompositeTypes"]["academy_tutor_usage"][];
+        SetofOptions: {
+          from: "*";
+          to: "academy_tutor_usage";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       "get_active_session_state": {
         Args: Record<PropertyKey, never>;
         Returns: Database["public"]["CompositeTypes"]["active_attempt"][];
@@ -1256,6 +1444,16 @@ export type Database = {
           to: "attempt_sync_status";
           isOneToOne: true;
           isSetofReturn: false;
+        };
+      };
+      "get_my_tutor_usage": {
+        Args: Record<PropertyKey, never>;
+        Returns: Database["public"]["CompositeTypes"]["tutor_usage"][];
+        SetofOptions: {
+          from: "*";
+          to: "tutor_usage";
+          isOneToOne: false;
+          isSetofReturn: true;
         };
       };
       "get_question_keys": {
@@ -1354,6 +1552,24 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "list_my_tutor_conversations": {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          "academy_id": string;
+          "created_at": string;
+          "id": string;
+          "last_message_at": string;
+          "title": string;
+          "updated_at": string;
+          "user_id": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "tutor_conversations";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       "pause_exam_session": {
         Args: { "p_session_id": string };
         Returns: {
@@ -1425,6 +1641,24 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "rename_tutor_conversation": {
+        Args: { "p_conversation_id": string; "p_title": string };
+        Returns: {
+          "academy_id": string;
+          "created_at": string;
+          "id": string;
+          "last_message_at": string;
+          "title": string;
+          "updated_at": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "tutor_conversations";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "resume_exam_session": {
         Args: { "p_session_id": string };
         Returns: {
@@ -1479,6 +1713,16 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "exam_sessions";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "set_question_explanation": {
+        Args: { "p_explanation": string; "p_question_id": string };
+        Returns: Database["public"]["CompositeTypes"]["question_explanation"];
+        SetofOptions: {
+          from: "*";
+          to: "question_explanation";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -1675,8 +1919,18 @@ export type Database = {
         | "essay";
       "section_status": "not_started" | "in_progress" | "completed";
       "session_status": "scheduled" | "lobby" | "active" | "paused" | "ended";
+      "tutor_message_role": "user" | "assistant";
+      "tutor_message_status": "complete" | "aborted" | "error" | "refused";
     };
     CompositeTypes: {
+      "academy_tutor_usage": {
+        "user_id": string | null;
+        "display_name": string | null;
+        "requests": number | null;
+        "tokens_used": number | null;
+        "tokens_reserved": number | null;
+        "last_day": string | null;
+      };
       "active_attempt": {
         "attempt_id": string | null;
         "exam_id": string | null;
@@ -1734,6 +1988,10 @@ export type Database = {
         "deadline_at": string | null;
         "remaining_ms": number | null;
       };
+      "question_explanation": {
+        "question_id": string | null;
+        "explanation": string | null;
+      };
       "question_key": {
         "question_id": string | null;
         "correct": Json | null;
@@ -1751,6 +2009,17 @@ export type Database = {
         "rejected_ops": number | null;
         "errors": number | null;
         "active_connections": number | null;
+      };
+      "tutor_usage": {
+        "academy_id": string | null;
+        "requests_this_minute": number | null;
+        "tokens_used_today": number | null;
+        "tokens_reserved_today": number | null;
+        "user_tokens_per_day": number | null;
+        "tokens_left_today": number | null;
+        "academy_tokens_this_month": number | null;
+        "academy_tokens_per_month": number | null;
+        "academy_tokens_left_this_month": number | null;
       };
     };
   };
@@ -1931,6 +2200,8 @@ export const Constants = {
       ],
       "section_status": ["not_started", "in_progress", "completed"],
       "session_status": ["scheduled", "lobby", "active", "paused", "ended"],
+      "tutor_message_role": ["user", "assistant"],
+      "tutor_message_status": ["complete", "aborted", "error", "refused"],
     },
   },
 } as const;
