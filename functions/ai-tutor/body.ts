@@ -66,12 +66,16 @@ export function parseTutorRequest(body: unknown, maxMessageChars: number): Tutor
   if (message === undefined || message.role !== "user") {
     throw new HttpError(400, {
       code: "no_user_message",
-      message: "Cannot answer: the request holds no new user message (send message, or messages ending with one)",
+      message:
+        "Cannot answer: the request holds no new user message (send message, or messages ending with one)",
     });
   }
   const text = textOf(message.parts).trim();
   if (text.length === 0) {
-    throw new HttpError(400, { code: "empty_message", message: "Cannot answer: the message has no text" });
+    throw new HttpError(400, {
+      code: "empty_message",
+      message: "Cannot answer: the message has no text",
+    });
   }
   if (text.length > maxMessageChars) {
     throw new HttpError(400, {

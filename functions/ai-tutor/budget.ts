@@ -13,7 +13,10 @@ import { HttpError } from "../_shared/errors.ts";
 import type { TutorBudgets } from "./config.ts";
 
 /** The code of a budget that refused a request. */
-export type BudgetCode = "tutor_rate_limited" | "tutor_daily_tokens_exceeded" | "tutor_monthly_tokens_exceeded";
+export type BudgetCode =
+  | "tutor_rate_limited"
+  | "tutor_daily_tokens_exceeded"
+  | "tutor_monthly_tokens_exceeded";
 
 /**
  * Counts one request of a student against the per-minute limit (0: no limit).
@@ -24,7 +27,11 @@ export type BudgetCode = "tutor_rate_limited" | "tutor_daily_tokens_exceeded" | 
  * ```
  * @throws {HttpError} 429 `tutor_rate_limited` with `Retry-After` when over.
  */
-export async function takeTutorRequest(db: Db, userId: string, requestsPerMinute: number): Promise<void> {
+export async function takeTutorRequest(
+  db: Db,
+  userId: string,
+  requestsPerMinute: number,
+): Promise<void> {
   if (requestsPerMinute === 0) return;
   const [row] = await db.sql<{ allowed: boolean; retry_after_seconds: number }[]>`
     select allowed, retry_after_seconds
@@ -93,19 +100,35 @@ export async function reserveTokens(sql: Sql, options: ReserveOptions): Promise<
  * await settleReservation(tx, reservationId, 812);
  * ```
  */
-export async function settleReservation(sql: Sql, reservationId: string, usedTokens: number | null): Promise<void> {
+export async function settleReservation(
+  sql: Sql,
+  reservationId: string,
+  usedTokens: number | null,
+): Promise<void> {
   await sql`select private.settle_tutor_reservation(${reservationId}::uuid, ${usedTokens}::bigint)`;
 }
 
 function budgetExceeded(
   code: BudgetCode,
-  options: { retryAfterSeconds: number; limit: number; message: string; used?: number; requested?: number },
+  options: {
+    retryAfterSeconds: number;
+    limit: number;
+    message: string;
+    used?: number;
+    requested?: number;
+  },
 ): HttpError {
   const retryAfterSeconds = Math.max(1, Math.ceil(options.retryAfterSeconds));
   return new HttpError(429, {
     code,
     message: `${options.message}, retry in ${retryAfterSeconds} s`,
-    details: { budget: code, limit: options.limit, used: options.used, requested: options.requested, retryAfterSeconds },
+    details: {
+      budget: code,
+      limit: options.limit,
+      used: options.used,
+      requested: options.requested,
+      retryAfterSeconds,
+    },
     headers: { "retry-after": String(retryAfterSeconds) },
   });
 }

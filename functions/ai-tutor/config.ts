@@ -84,7 +84,10 @@ export interface TutorSettings {
  * @throws {ConfigError} when a variable is set but invalid.
  */
 export function parseTutorSettings(env: EnvSource): TutorSettings {
-  const provider = parseProvider(readOptionalText(env, "AI_TUTOR_PROVIDER") ?? "openai", "AI_TUTOR_PROVIDER");
+  const provider = parseProvider(
+    readOptionalText(env, "AI_TUTOR_PROVIDER") ?? "openai",
+    "AI_TUTOR_PROVIDER",
+  );
   return {
     provider,
     model: readOptionalText(env, "AI_TUTOR_MODEL"),
@@ -107,15 +110,46 @@ export function parseTutorSettings(env: EnvSource): TutorSettings {
         name: readOptionalText(env, "AI_TUTOR_COMPATIBLE_NAME") ?? "openai-compatible",
       },
     },
-    maxOutputTokens: readInteger(env, "AI_TUTOR_MAX_OUTPUT_TOKENS", { fallback: 1024, min: 16, max: 64_000 }),
-    historyTokens: readInteger(env, "AI_TUTOR_HISTORY_TOKENS", { fallback: 6000, min: 100, max: 1_000_000 }),
-    maxMessageChars: readInteger(env, "AI_TUTOR_MAX_MESSAGE_CHARS", { fallback: 8000, min: 1, max: 100_000 }),
-    maxAnswerMs: readInteger(env, "AI_TUTOR_MAX_ANSWER_MS", { fallback: 120_000, min: 100, max: 145_000 }),
-    retryBackoffMs: readInteger(env, "AI_TUTOR_RETRY_BACKOFF_MS", { fallback: 500, min: 0, max: 30_000 }),
-    keepAliveMs: readInteger(env, "AI_TUTOR_KEEPALIVE_MS", { fallback: 15_000, min: 100, max: 60_000 }),
+    maxOutputTokens: readInteger(env, "AI_TUTOR_MAX_OUTPUT_TOKENS", {
+      fallback: 1024,
+      min: 16,
+      max: 64_000,
+    }),
+    historyTokens: readInteger(env, "AI_TUTOR_HISTORY_TOKENS", {
+      fallback: 6000,
+      min: 100,
+      max: 1_000_000,
+    }),
+    maxMessageChars: readInteger(env, "AI_TUTOR_MAX_MESSAGE_CHARS", {
+      fallback: 8000,
+      min: 1,
+      max: 100_000,
+    }),
+    maxAnswerMs: readInteger(env, "AI_TUTOR_MAX_ANSWER_MS", {
+      fallback: 120_000,
+      min: 100,
+      max: 145_000,
+    }),
+    retryBackoffMs: readInteger(env, "AI_TUTOR_RETRY_BACKOFF_MS", {
+      fallback: 500,
+      min: 0,
+      max: 30_000,
+    }),
+    keepAliveMs: readInteger(env, "AI_TUTOR_KEEPALIVE_MS", {
+      fallback: 15_000,
+      min: 100,
+      max: 60_000,
+    }),
     budgets: {
-      requestsPerMinute: readInteger(env, "AI_TUTOR_REQUESTS_PER_MINUTE", { fallback: 60, min: 0, max: 100_000 }),
-      userTokensPerDay: readInteger(env, "AI_TUTOR_USER_TOKENS_PER_DAY", { fallback: 200_000, min: 0 }),
+      requestsPerMinute: readInteger(env, "AI_TUTOR_REQUESTS_PER_MINUTE", {
+        fallback: 60,
+        min: 0,
+        max: 100_000,
+      }),
+      userTokensPerDay: readInteger(env, "AI_TUTOR_USER_TOKENS_PER_DAY", {
+        fallback: 200_000,
+        min: 0,
+      }),
       academyTokensPerMonth: readInteger(env, "AI_TUTOR_ACADEMY_TOKENS_PER_MONTH", {
         fallback: 5_000_000,
         min: 0,

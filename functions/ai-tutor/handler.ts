@@ -50,7 +50,9 @@ export const EXAM_IN_PROGRESS = "exam_in_progress";
  * Deno.serve(createAiTutorHandler());
  * ```
  */
-export function createAiTutorHandler(options: AiTutorOptions = {}): (request: Request) => Promise<Response> {
+export function createAiTutorHandler(
+  options: AiTutorOptions = {},
+): (request: Request) => Promise<Response> {
   return serveHandler(async (request) => {
     const startedAt = performance.now();
     const settings = options.settings ?? getTutorSettings();
@@ -77,8 +79,12 @@ export function createAiTutorHandler(options: AiTutorOptions = {}): (request: Re
       question: prepared.question,
       subSkill: turn.context.subSkill,
     });
-    const history = windowHistory(prepared.history, Math.max(0, settings.historyTokens - estimateTokens(turn.text)));
-    const reservation = estimateTokens(system) + history.tokens + estimateTokens(turn.text) + settings.maxOutputTokens;
+    const history = windowHistory(
+      prepared.history,
+      Math.max(0, settings.historyTokens - estimateTokens(turn.text)),
+    );
+    const reservation = estimateTokens(system) + history.tokens + estimateTokens(turn.text) +
+      settings.maxOutputTokens;
     const reservationId = await beginAnswer(db, {
       userId: claims.sub,
       academyId: prepared.academyId,
@@ -136,7 +142,9 @@ export function createAiTutorHandler(options: AiTutorOptions = {}): (request: Re
           cached_input_tokens: outcome.usage?.inputTokenDetails?.cacheReadTokens,
           output_tokens: output,
           latency_ms: Math.round(outcome.latencyMs),
-          first_token_ms: outcome.firstTokenMs === undefined ? undefined : Math.round(outcome.firstTokenMs),
+          first_token_ms: outcome.firstTokenMs === undefined
+            ? undefined
+            : Math.round(outcome.firstTokenMs),
         },
       });
     }).catch((error) => {
@@ -161,8 +169,16 @@ async function refuse(
 ): Promise<Response> {
   const text = refusalText(studentText);
   const messageId = crypto.randomUUID();
-  const refusal = { code: EXAM_IN_PROGRESS, reason: prepared.refusalReason, similarity: prepared.similarity };
-  const metadata = { conversationId: prepared.conversationId, promptVersion: PROMPT_VERSION, ...refusal };
+  const refusal = {
+    code: EXAM_IN_PROGRESS,
+    reason: prepared.refusalReason,
+    similarity: prepared.similarity,
+  };
+  const metadata = {
+    conversationId: prepared.conversationId,
+    promptVersion: PROMPT_VERSION,
+    ...refusal,
+  };
   await storeRefusal(db, { ...userMessage, status: "refused" }, {
     id: messageId,
     conversation_id: prepared.conversationId,
@@ -180,7 +196,11 @@ async function refuse(
     { type: "text-start", id: "refusal" },
     { type: "text-delta", id: "refusal", delta: text },
     { type: "text-end", id: "refusal" },
-    { type: "finish", finishReason: "stop", messageMetadata: { ...metadata, finishReason: EXAM_IN_PROGRESS } },
+    {
+      type: "finish",
+      finishReason: "stop",
+      messageMetadata: { ...metadata, finishReason: EXAM_IN_PROGRESS },
+    },
   ];
   const stream = new ReadableStream<UIMessageChunk>({
     start(controller) {
@@ -196,6 +216,8 @@ async function refuse(
 
 /** Keeps the instance alive until `promise` settles where the runtime allows (Supabase's `EdgeRuntime.waitUntil`). */
 function keepAlive(promise: Promise<unknown>): void {
-  const runtime = (globalThis as { EdgeRuntime?: { waitUntil?: (promise: Promise<unknown>) => void } }).EdgeRuntime;
+  const runtime =
+    (globalThis as { EdgeRuntime?: { waitUntil?: (promise: Promise<unknown>) => void } })
+      .EdgeRuntime;
   runtime?.waitUntil?.(promise);
 }

@@ -64,16 +64,28 @@ export function buildSystemPrompt(context: PromptContext): string {
   if (context.specialty) lines.push(`The student's field of study: ${context.specialty}.`);
   if (context.weakSubSkills.length > 0) {
     const skills = context.weakSubSkills.map((skill) =>
-      `${skill.sub_skill} (${Math.round(Number(skill.accuracy) * 100)}% correct of ${skill.answered})`
+      `${skill.sub_skill} (${
+        Math.round(Number(skill.accuracy) * 100)
+      }% correct of ${skill.answered})`
     );
-    lines.push(`Their weakest sub-skills so far: ${skills.join(", ")}. Connect explanations to them when it helps.`);
+    lines.push(
+      `Their weakest sub-skills so far: ${
+        skills.join(", ")
+      }. Connect explanations to them when it helps.`,
+    );
   }
   if (context.subSkill) lines.push(`They are working on the sub-skill: ${context.subSkill}.`);
   const question = context.question;
   if (question) {
-    lines.push("", "The student asks about this question of an exam they finished:", `Question: ${question.prompt}`);
+    lines.push(
+      "",
+      "The student asks about this question of an exam they finished:",
+      `Question: ${question.prompt}`,
+    );
     if (question.options && question.options.length > 0) {
-      lines.push(`Options: ${question.options.map((option) => `${option.id}) ${option.text}`).join("; ")}`);
+      lines.push(
+        `Options: ${question.options.map((option) => `${option.id}) ${option.text}`).join("; ")}`,
+      );
     }
     if (question.answer !== undefined && question.answer !== null) {
       const verdict = question.is_correct === true
@@ -91,12 +103,18 @@ export function buildSystemPrompt(context: PromptContext): string {
 }
 
 const REFUSALS: Record<string, string> = {
-  en: "I can't help with this right now: it looks like a question of an exam you are taking. Finish the exam first, and I'll gladly go through it with you afterwards.",
-  es: "Ahora no puedo ayudarte con esto: parece una pregunta de un examen que estás haciendo. Termina el examen primero y después lo repasamos juntos con gusto.",
-  fr: "Je ne peux pas t'aider pour l'instant : cela ressemble à une question d'un examen en cours. Termine d'abord l'examen, ensuite nous la reverrons volontiers ensemble.",
-  de: "Dabei kann ich dir gerade nicht helfen: Das sieht nach einer Frage aus einer Prüfung aus, die du gerade schreibst. Beende zuerst die Prüfung, danach gehen wir sie gern gemeinsam durch.",
-  pt: "Não posso ajudar com isso agora: parece uma pergunta de uma prova que você está fazendo. Termine a prova primeiro e depois revisamos juntos com prazer.",
-  it: "Ora non posso aiutarti: sembra una domanda di un esame che stai svolgendo. Finisci prima l'esame, poi la rivediamo volentieri insieme.",
+  en:
+    "I can't help with this right now: it looks like a question of an exam you are taking. Finish the exam first, and I'll gladly go through it with you afterwards.",
+  es:
+    "Ahora no puedo ayudarte con esto: parece una pregunta de un examen que estás haciendo. Termina el examen primero y después lo repasamos juntos con gusto.",
+  fr:
+    "Je ne peux pas t'aider pour l'instant : cela ressemble à une question d'un examen en cours. Termine d'abord l'examen, ensuite nous la reverrons volontiers ensemble.",
+  de:
+    "Dabei kann ich dir gerade nicht helfen: Das sieht nach einer Frage aus einer Prüfung aus, die du gerade schreibst. Beende zuerst die Prüfung, danach gehen wir sie gern gemeinsam durch.",
+  pt:
+    "Não posso ajudar com isso agora: parece uma pergunta de uma prova que você está fazendo. Termine a prova primeiro e depois revisamos juntos com prazer.",
+  it:
+    "Ora non posso aiutarti: sembra una domanda di un esame che stai svolgendo. Finisci prima l'esame, poi la rivediamo volentieri insieme.",
 };
 
 const HINTS: [string, RegExp][] = [

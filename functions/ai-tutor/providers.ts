@@ -37,9 +37,7 @@ export function chooseModel(
   settings: TutorSettings,
   override: { provider?: string | null; model?: string | null } = {},
 ): ModelChoice {
-  const provider = override.provider
-    ? parseProviderOr503(override.provider)
-    : settings.provider;
+  const provider = override.provider ? parseProviderOr503(override.provider) : settings.provider;
   const model = override.model ??
     (provider === settings.provider ? settings.model : undefined) ??
     DEFAULT_MODELS[provider];

@@ -9,7 +9,13 @@
  * @module
  */
 
-import { type LanguageModel, type LanguageModelUsage, type ModelMessage, streamText, type UIMessageChunk } from "ai";
+import {
+  type LanguageModel,
+  type LanguageModelUsage,
+  type ModelMessage,
+  streamText,
+  type UIMessageChunk,
+} from "ai";
 
 /** How an answer ended. */
 export interface AnswerOutcome {
@@ -103,7 +109,10 @@ async function generate(
 ): Promise<Omit<AnswerOutcome, "delivered">> {
   write({ type: "start", messageId: options.messageId, messageMetadata: options.metadata });
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new TimeLimit("The answer reached its time limit")), options.maxAnswerMs);
+  const timer = setTimeout(
+    () => abort.abort(new TimeLimit("The answer reached its time limit")),
+    options.maxAnswerMs,
+  );
   let text = "";
   let firstTokenMs: number | undefined;
   let usage: LanguageModelUsage | undefined;
@@ -181,11 +190,17 @@ async function generate(
   const latencyMs = performance.now() - options.startedAt;
   write({
     type: "finish",
-    finishReason: status === "aborted" ? "length" : status === "error" ? "error" : uiFinishReason(finishReason),
+    finishReason: status === "aborted"
+      ? "length"
+      : status === "error"
+      ? "error"
+      : uiFinishReason(finishReason),
     messageMetadata: {
       ...options.metadata,
       finishReason,
-      ...(usage ? { usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens } } : {}),
+      ...(usage
+        ? { usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens } }
+        : {}),
     },
   });
   return { text, status, finishReason, usage, firstTokenMs, latencyMs, calls, errorText };
@@ -196,9 +211,18 @@ function closeOpen(open: Set<string>, write: (chunk: UIMessageChunk) => void): v
   open.clear();
 }
 
-const UI_FINISH_REASONS = new Set(["stop", "length", "content-filter", "tool-calls", "error", "other"]);
+const UI_FINISH_REASONS = new Set([
+  "stop",
+  "length",
+  "content-filter",
+  "tool-calls",
+  "error",
+  "other",
+]);
 
-function uiFinishReason(reason: string): "stop" | "length" | "content-filter" | "tool-calls" | "error" | "other" {
+function uiFinishReason(
+  reason: string,
+): "stop" | "length" | "content-filter" | "tool-calls" | "error" | "other" {
   return (UI_FINISH_REASONS.has(reason) ? reason : "other") as "stop";
 }
 

@@ -52,7 +52,9 @@ export function prepareTurn(
 ): Promise<PreparedTurn> {
   return db.withUser(claims, request, async (tx) => {
     const [row] = await tx`
-      select * from private.prepare_tutor_turn(${turn.conversationId}, ${turn.text}, ${tx.json(turn.context)}::jsonb)
+      select * from private.prepare_tutor_turn(${turn.conversationId}, ${turn.text}, ${
+      tx.json(turn.context)
+    }::jsonb)
     `;
     const history = await tx<StoredMessage[]>`
       select m.id, m.role, m.parts, m.status
@@ -125,7 +127,13 @@ export async function storeMessage(sql: Sql, message: NewMessage): Promise<strin
  */
 export function beginAnswer(
   db: Db,
-  options: { userId: string; academyId: string; tokens: number; budgets: TutorBudgets; userMessage: NewMessage },
+  options: {
+    userId: string;
+    academyId: string;
+    tokens: number;
+    budgets: TutorBudgets;
+    userMessage: NewMessage;
+  },
 ): Promise<string> {
   return db.withOwner(async (tx) => {
     const reservationId = await reserveTokens(tx, options);
@@ -161,7 +169,11 @@ export function finishAnswer(
  * await storeRefusal(db, userMessage, refusal);
  * ```
  */
-export function storeRefusal(db: Db, userMessage: NewMessage, refusal: NewMessage): Promise<string> {
+export function storeRefusal(
+  db: Db,
+  userMessage: NewMessage,
+  refusal: NewMessage,
+): Promise<string> {
   return db.withOwner(async (tx) => {
     await storeMessage(tx, userMessage);
     return await storeMessage(tx, refusal);

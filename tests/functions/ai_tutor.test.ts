@@ -1,11 +1,19 @@
 import assert from "node:assert/strict";
+import { DefaultChatTransport, readUIMessageStream, type UIMessage } from "ai";
 import { createDb, type Db } from "../../functions/_shared/db.ts";
 import { parseTutorSettings, type TutorSettings } from "../../functions/ai-tutor/config.ts";
 import { createAiTutorHandler } from "../../functions/ai-tutor/handler.ts";
-import { createExamFixture, type ExamFixture, listen, requireEnv, type TestUser } from "./helpers.ts";
+import {
+  createExamFixture,
+  type ExamFixture,
+  listen,
+  requireEnv,
+  type TestUser,
+} from "./helpers.ts";
 import { type ProviderStub, startProviderStub, type StubFormat } from "./provider_stubs.ts";
 
 const dbUrl = requireEnv("SUPABASE_DB_URL");
+let tutorUrl = "";
 const secret = requireEnv("JWT_SECRET");
 
 /** A UI message stream read as its JSON chunks. */
@@ -27,9 +35,16 @@ interface TutorContext {
   stored(): Promise<void>;
 }
 
-const PROVIDER_ENV: Record<StubFormat | "openai-compatible", (url: string) => Record<string, string>> = {
+const PROVIDER_ENV: Record<
+  StubFormat | "openai-compatible",
+  (url: string) => Record<string, string>
+> = {
   openai: (url) => ({ AI_TUTOR_PROVIDER: "openai", OPENAI_API_KEY: "test", OPENAI_BASE_URL: url }),
-  anthropic: (url) => ({ AI_TUTOR_PROVIDER: "anthropic", ANTHROPIC_API_KEY: "test", ANTHROPIC_BASE_URL: url }),
+  anthropic: (url) => ({
+    AI_TUTOR_PROVIDER: "anthropic",
+    ANTHROPIC_API_KEY: "test",
+    ANTHROPIC_BASE_URL: url,
+  }),
   google: (url) => ({
     AI_TUTOR_PROVIDER: "google",
     GOOGLE_GENERATIVE_AI_API_KEY: "test",
@@ -64,33 +79,53 @@ async function withTutor(
     onStored: (stored) => pending.push(stored),
   }));
   const url = `${server.url}/ai-tutor`;
+  tutorUrl = url;
   const send = async (user: TestUser, text: string, body: Record<string, unknown> = {}) =>
     fetch(url, {
       method: "POST",
-      headers: { authorization: `Bearer ${await fixture.tokenFor(user)}`, "content-type": "application/json" },
+      headers: {
+        authorization: `Bearer ${await fixture.tokenFor(user)}`,
+        "content-type": "application/json",
+      },
       body: JSON.stringify({
         id: body.id ?? `chat-${crypto.randomUUID()}`,
-        messages: [{ id: `u-${crypto.randomUUID()}`, role: "user", parts: [{ type: "text", text }] }],
+        messages: [{
+          id: `u-${crypto.randomUUID()}`,
+          role: "user",
+          parts: [{ type: "text", text }],
+        }],
         trigger: "submit-message",
         ...body,
       }),
     });
   try {
-    await run({ fixture, db, stub, send, read, stored: async () => void await Promise.all(pending) });
+    await run({
+      fixture,
+      db,
+      stub,
+      send,
+      read,
+      stored: async () => void await Promise.all(pending),
+    });
   } finally {
     await Promise.all(pending);
     await server.close();
     await stub.close();
     await fixture.sql`
       delete from private.rate_limits
-      where key = any (${[fixture.teacher, ...fixture.students].map((u) => `ai-tutor:${u.id}`)}::text[])
+      where key = any (${
+      [fixture.teacher, ...fixture.students].map((u) => `ai-tutor:${u.id}`)
+    }::text[])
     `;
     await db.close();
     await fixture.cleanup();
   }
 }
 
-async function read(response: Response, options: { stopAfterDeltas?: number } = {}): Promise<ReadStream> {
+async function read(
+  response: Response,
+  options: { stopAfterDeltas?: number } = {},
+): Promise<ReadStream> {
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   const chunks: Record<string, unknown>[] = [];
   let buffer = "";
@@ -105,7 +140,9 @@ async function read(response: Response, options: { stopAfterDeltas?: number } = 
     while ((end = buffer.indexOf("\n\n")) !== -1) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
-      const data = block.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6))
+      const data = block.split("\n").filter((line) => line.startsWith("data: ")).map((line) =>
+        line.slice(6)
+      )
         .join("\n");
       if (data === "") continue;
       if (data === "[DONE]") {
@@ -138,8 +175,16 @@ async function messagesOf(db: Db, conversationId: string) {
 for (const provider of ["openai", "anthropic", "google", "openai-compatible"] as const) {
   Deno.test(`ai-tutor streams a ${provider} answer token by token through the real provider package and stores it`, async () => {
     await withTutor({ provider }, async ({ fixture, db, stub, send, read, stored }) => {
-      stub.script({ tokens: ["What ", "do ", "you ", "think?"], tokenDelayMs: 5, inputTokens: 50, cachedInputTokens: 8, outputTokens: 4 });
-      const response = await send(fixture.students[0]!, "How do I start factoring x^2 - 9?", { id: `c-${provider}` });
+      stub.script({
+        tokens: ["What ", "do ", "you ", "think?"],
+        tokenDelayMs: 5,
+        inputTokens: 50,
+        cachedInputTokens: 8,
+        outputTokens: 4,
+      });
+      const response = await send(fixture.students[0]!, "How do I start factoring x^2 - 9?", {
+        id: `c-${provider}`,
+      });
       assert.equal(response.status, 200);
       assert.equal(response.headers.get("x-vercel-ai-ui-message-stream"), "v1");
       assert.match(response.headers.get("content-type") ?? "", /text\/event-stream/);
@@ -170,7 +215,11 @@ for (const provider of ["openai", "anthropic", "google", "openai-compatible"] as
         select used_tokens::int, reserved_tokens::int from private.tutor_user_daily_usage
         where user_id = ${fixture.students[0]!.id}
       `;
-      assert.deepEqual(usage, { used_tokens: input + 4, reserved_tokens: 0 }, "the reservation is reconciled with real usage");
+      assert.deepEqual(
+        usage,
+        { used_tokens: input + 4, reserved_tokens: 0 },
+        "the reservation is reconciled with real usage",
+      );
     });
   });
 }
@@ -232,7 +281,10 @@ Deno.test("ai-tutor retries a failing provider once, then answers an error part"
     stub.script({ tokens: ["par", "tial", "never"], breakAfter: 2 });
     const broken = await read(await send(student, "And now?", { id: "c-broken" }));
     assert.equal(broken.text, "partial");
-    assert.ok(broken.chunks.some((chunk) => chunk.type === "error"), "a mid-stream failure is an error part");
+    assert.ok(
+      broken.chunks.some((chunk) => chunk.type === "error"),
+      "a mid-stream failure is an error part",
+    );
     await stored();
     const [row] = await db.sql`
       select status, finish_reason, parts from public.tutor_messages
@@ -244,7 +296,10 @@ Deno.test("ai-tutor retries a failing provider once, then answers an error part"
 });
 
 async function openAttempt(fixture: ExamFixture, student: TestUser): Promise<string> {
-  await fixture.sql`update public.questions set prompt = 'Explain how the water cycle moves water between oceans, air and land' where id = ${fixture.questionIds[0]}`;
+  await fixture
+    .sql`update public.questions set prompt = 'Explain how the water cycle moves water between oceans, air and land' where id = ${
+    fixture.questionIds[0]
+  }`;
   return await fixture.startAttempt(student);
 }
 
@@ -279,7 +334,10 @@ Deno.test("ai-tutor refuses pasted question text and logs the similarity, but an
     const student = fixture.students[0]!;
     const attemptId = await openAttempt(fixture, student);
     const pasted = await read(
-      await send(student, "please answer: explain how the water cycle moves water between the oceans, air and land"),
+      await send(
+        student,
+        "please answer: explain how the water cycle moves water between the oceans, air and land",
+      ),
     );
     assert.equal(pasted.response.headers.get("x-tutor-code"), "exam_in_progress");
     const [log] = await db.sql`
@@ -298,23 +356,36 @@ Deno.test("ai-tutor refuses during a running live session and allows practice at
     const [a, b] = fixture.students as [TestUser, TestUser];
     await fixture.sql`update public.exams set tutor_allowed = true where id = ${fixture.examId}`;
     await openAttempt(fixture, a);
-    const allowed = await read(await send(a, "Hint please", { context: { questionId: fixture.questionIds[0] } }));
-    assert.equal(allowed.response.headers.get("x-tutor-code"), null, "practice with tutor_allowed is answered");
+    const allowed = await read(
+      await send(a, "Hint please", { context: { questionId: fixture.questionIds[0] } }),
+    );
+    assert.equal(
+      allowed.response.headers.get("x-tutor-code"),
+      null,
+      "practice with tutor_allowed is answered",
+    );
     assert.equal(stub.requests.length, 1);
 
-    const code = Array.from({ length: 6 }, () => "ABCDEFGHJKMNPQRSTUVWXYZ"[Math.floor(Math.random() * 23)]).join("");
+    const code = Array.from(
+      { length: 6 },
+      () => "ABCDEFGHJKMNPQRSTUVWXYZ"[Math.floor(Math.random() * 23)],
+    ).join("");
     const [session] = await fixture.sql`
       insert into public.exam_sessions (academy_id, exam_id, owner_id, title, status, join_code, duration_seconds, started_at)
       values (${fixture.academyId}, ${fixture.examId}, ${fixture.teacher.id}, 'Live', 'active', ${code}, 3600, now())
       returning id
     `;
     await fixture.sql`
-      insert into public.exam_session_participants (session_id, user_id, status) values (${session!.id}, ${b.id}, 'active')
+      insert into public.exam_session_participants (session_id, user_id, status) values (${
+      session!.id
+    }, ${b.id}, 'active')
     `;
     const live = await read(await send(b, "Tell me about the French revolution"));
     assert.equal(live.response.headers.get("x-tutor-code"), "exam_in_progress");
     const [event] = await db.sql`
-      select payload from public.outbox_events where topic = ${`session:${session!.id}`} and event = 'tutor_refused'
+      select payload from public.outbox_events where topic = ${`session:${
+      session!.id
+    }`} and event = 'tutor_refused'
     `;
     assert.equal(event!.payload.reason, "live_session");
     assert.equal(stub.requests.length, 1);
@@ -326,21 +397,29 @@ Deno.test("ai-tutor never puts an answer key or an open attempt's question into 
   await withTutor({}, async ({ fixture, stub, send, read, stored }) => {
     const student = fixture.students[0]!;
     const [q1, q2] = fixture.questionIds as [string, string];
-    await fixture.sql`update public.questions set prompt = 'Which gas do plants absorb?', options = ${fixture.sql.json([
-      { id: "a", text: "Oxygen" },
-      { id: "b", text: "Carbon dioxide" },
-    ])} where id = ${q1}`;
-    await fixture.sql`update private.question_keys set correct = '"KEYVALUE-b"' where question_id = ${q1}`;
-    await fixture.sql`insert into private.question_explanations (question_id, explanation) values (${q1}, 'Photosynthesis uses CO2.')`;
+    await fixture
+      .sql`update public.questions set prompt = 'Which gas do plants absorb?', options = ${
+      fixture.sql.json([
+        { id: "a", text: "Oxygen" },
+        { id: "b", text: "Carbon dioxide" },
+      ])
+    } where id = ${q1}`;
+    await fixture
+      .sql`update private.question_keys set correct = '"KEYVALUE-b"' where question_id = ${q1}`;
+    await fixture
+      .sql`insert into private.question_explanations (question_id, explanation) values (${q1}, 'Photosynthesis uses CO2.')`;
     // Case 1: open attempt, question in context: refused, no prompt at all.
     const attemptId = await fixture.startAttempt(student);
     await read(await send(student, "Which one is it?", { context: { questionId: q1, attemptId } }));
     assert.equal(stub.requests.length, 0);
     // Case 2: the attempt is closed and graded: the question, explanation and graded answer, never the key.
-    await fixture.sql`insert into public.attempt_answers (attempt_id, question_id, value, version, is_correct, points_awarded)
+    await fixture
+      .sql`insert into public.attempt_answers (attempt_id, question_id, value, version, is_correct, points_awarded)
       values (${attemptId}, ${q1}, '"a"', 1, false, 0)`;
-    await fixture.sql`update public.exam_attempts set status = 'submitted', finished_at = now(), grading_status = 'graded' where id = ${attemptId}`;
-    await fixture.sql`insert into public.user_sub_skill_performance (user_id, academy_id, sub_skill, questions_answered, questions_correct)
+    await fixture
+      .sql`update public.exam_attempts set status = 'submitted', finished_at = now(), grading_status = 'graded' where id = ${attemptId}`;
+    await fixture
+      .sql`insert into public.user_sub_skill_performance (user_id, academy_id, sub_skill, questions_answered, questions_correct)
       values (${student.id}, ${fixture.academyId}, 'botany', 4, 1)`;
     await read(await send(student, "Why was I wrong?", { context: { questionId: q1 } }));
     // Case 3: a question of the closed attempt left unanswered, and no context.
@@ -349,29 +428,40 @@ Deno.test("ai-tutor never puts an answer key or an open attempt's question into 
     await stored();
     assert.equal(stub.requests.length, 3);
     const prompts = stub.requests.map((request) => JSON.stringify(request));
-    for (const prompt of prompts) assert.doesNotMatch(prompt, /KEYVALUE/, "no key value in any prompt");
+    for (const prompt of prompts) {
+      assert.doesNotMatch(prompt, /KEYVALUE/, "no key value in any prompt");
+    }
     assert.match(prompts[0]!, /Which gas do plants absorb/);
     assert.match(prompts[0]!, /Photosynthesis uses CO2/);
     assert.match(prompts[0]!, /incorrect/);
     assert.match(prompts[0]!, /botany \(25% correct of 4\)/);
-    assert.match(prompts[1]!, /Question 2[\s\S]*did not answer it/, "an unanswered question of the closed attempt");
+    assert.match(
+      prompts[1]!,
+      /Question 2[\s\S]*did not answer it/,
+      "an unanswered question of the closed attempt",
+    );
     assert.doesNotMatch(prompts[2]!, /Which gas|Question 2/, "no question without context");
   });
 });
 
 Deno.test("ai-tutor answers 429 at each budget's edge with Retry-After and the budget's code", async () => {
-  await withTutor({ env: { AI_TUTOR_REQUESTS_PER_MINUTE: "2", AI_TUTOR_MAX_OUTPUT_TOKENS: "100" } }, async (
-    { fixture, send, read },
-  ) => {
-    const student = fixture.students[0]!;
-    await read(await send(student, "one"));
-    await read(await send(student, "two"));
-    const third = await send(student, "three");
-    assert.equal(third.status, 429);
-    assert.ok(Number(third.headers.get("retry-after")) >= 1);
-    assert.equal((await third.json()).code, "tutor_rate_limited");
-  });
-  await withTutor({ env: { AI_TUTOR_USER_TOKENS_PER_DAY: "400", AI_TUTOR_MAX_OUTPUT_TOKENS: "100" } }, async (
+  await withTutor(
+    { env: { AI_TUTOR_REQUESTS_PER_MINUTE: "2", AI_TUTOR_MAX_OUTPUT_TOKENS: "100" } },
+    async (
+      { fixture, send, read },
+    ) => {
+      const student = fixture.students[0]!;
+      await read(await send(student, "one"));
+      await read(await send(student, "two"));
+      const third = await send(student, "three");
+      assert.equal(third.status, 429);
+      assert.ok(Number(third.headers.get("retry-after")) >= 1);
+      assert.equal((await third.json()).code, "tutor_rate_limited");
+    },
+  );
+  await withTutor({
+    env: { AI_TUTOR_USER_TOKENS_PER_DAY: "400", AI_TUTOR_MAX_OUTPUT_TOKENS: "100" },
+  }, async (
     { fixture, db, stub, send, read, stored },
   ) => {
     const student = fixture.students[0]!;
@@ -387,11 +477,13 @@ Deno.test("ai-tutor answers 429 at each budget's edge with Retry-After and the b
       select used_tokens::int, reserved_tokens::int, requests from private.tutor_user_daily_usage where user_id = ${student.id}
     `;
     assert.deepEqual(usage, { used_tokens: 250, reserved_tokens: 0, requests: 1 });
-    const rows = await db.sql`select count(*)::int as n from public.tutor_messages where user_id = ${student.id}`;
+    const rows = await db
+      .sql`select count(*)::int as n from public.tutor_messages where user_id = ${student.id}`;
     assert.equal(rows[0]!.n, 2, "a refused request stores nothing");
   });
   await withTutor({ env: { AI_TUTOR_MAX_OUTPUT_TOKENS: "100" } }, async ({ fixture, send }) => {
-    await fixture.sql`insert into public.academy_tutor_settings (academy_id, monthly_token_limit) values (${fixture.academyId}, 50)`;
+    await fixture
+      .sql`insert into public.academy_tutor_settings (academy_id, monthly_token_limit) values (${fixture.academyId}, 50)`;
     const response = await send(fixture.students[0]!, "hello");
     assert.equal(response.status, 429);
     assert.equal((await response.json()).code, "tutor_monthly_tokens_exceeded");
@@ -416,7 +508,48 @@ Deno.test("ai-tutor keeps conversations to their owner and the academy's staff",
     assert.equal((await readAs(other)).length, 0, "another student reads nothing");
     assert.equal((await readAs(owner)).length, 2);
     assert.equal((await readAs(fixture.teacher)).length, 2, "the academy's teacher reads it");
-    await fixture.sql`insert into public.academy_tutor_settings (academy_id, teacher_access) values (${fixture.academyId}, false)`;
+    await fixture
+      .sql`insert into public.academy_tutor_settings (academy_id, teacher_access) values (${fixture.academyId}, false)`;
     assert.equal((await readAs(fixture.teacher)).length, 0, "unless teacher access is off");
+  });
+});
+
+Deno.test("ai-tutor works with the AI SDK's own DefaultChatTransport and UI message reader (what useChat uses)", async () => {
+  await withTutor({ provider: "anthropic" }, async ({ fixture, stub, stored }) => {
+    stub.script({ tokens: ["Think ", "about ", "it."] });
+    const token = await fixture.tokenFor(fixture.students[0]!);
+    const transport = new DefaultChatTransport<UIMessage>({
+      api: tutorUrl,
+      headers: { authorization: `Bearer ${token}` },
+      body: { context: { subSkill: "algebra" } },
+    });
+    const chunks = await transport.sendMessages({
+      trigger: "submit-message",
+      chatId: "c-transport",
+      messageId: undefined,
+      messages: [{
+        id: "u-1",
+        role: "user",
+        parts: [{ type: "text", text: "Help me with algebra" }],
+      }],
+      abortSignal: undefined,
+    });
+    let last: UIMessage | undefined;
+    for await (
+      const message of readUIMessageStream<UIMessage>({ stream: chunks, terminateOnError: true })
+    ) {
+      last = message;
+    }
+    assert.equal(last?.role, "assistant");
+    assert.deepEqual(
+      last?.parts.filter((part) => part.type === "text").map((part) =>
+        (part as { text: string }).text
+      ),
+      [
+        "Think about it.",
+      ],
+    );
+    assert.equal((last?.metadata as { promptVersion?: string }).promptVersion !== undefined, true);
+    await stored();
   });
 });

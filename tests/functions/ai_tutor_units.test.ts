@@ -4,7 +4,12 @@ import { MockLanguageModelV4 } from "ai/test";
 import { parseTutorRequest } from "../../functions/ai-tutor/body.ts";
 import { parseTutorSettings } from "../../functions/ai-tutor/config.ts";
 import { windowHistory } from "../../functions/ai-tutor/history.ts";
-import { buildSystemPrompt, guessLanguage, PROMPT_VERSION, refusalText } from "../../functions/ai-tutor/prompt.ts";
+import {
+  buildSystemPrompt,
+  guessLanguage,
+  PROMPT_VERSION,
+  refusalText,
+} from "../../functions/ai-tutor/prompt.ts";
 import { chooseModel } from "../../functions/ai-tutor/providers.ts";
 import { type AnswerOutcome, streamAnswer } from "../../functions/ai-tutor/stream.ts";
 import { ConfigError } from "../../functions/_shared/env.ts";
@@ -28,7 +33,11 @@ function textModel(tokens: string[], options: { delayMs?: number } = {}) {
             { type: "text-start", id: "t1" },
             ...tokens.map((delta) => ({ type: "text-delta" as const, id: "t1", delta })),
             { type: "text-end", id: "t1" },
-            { type: "finish", finishReason: { unified: "stop", raw: "stop" }, usage: usage(11, tokens.length) },
+            {
+              type: "finish",
+              finishReason: { unified: "stop", raw: "stop" },
+              usage: usage(11, tokens.length),
+            },
           ],
         }),
       }),
@@ -79,7 +88,9 @@ Deno.test("streamAnswer() retries a provider error before the first token once",
   const model = new MockLanguageModelV4({
     doStream: (options) => {
       calls++;
-      if (calls === 1) return Promise.reject(Object.assign(new Error("overloaded"), { statusCode: 529 }));
+      if (calls === 1) {
+        return Promise.reject(Object.assign(new Error("overloaded"), { statusCode: 529 }));
+      }
       return ok.doStream(options);
     },
   });
@@ -92,7 +103,8 @@ Deno.test("streamAnswer() retries a provider error before the first token once",
 
 Deno.test("streamAnswer() turns a second failure into an error chunk, never a dropped stream", async () => {
   const model = new MockLanguageModelV4({
-    doStream: () => Promise.reject(Object.assign(new Error("secret upstream detail"), { statusCode: 500 })),
+    doStream: () =>
+      Promise.reject(Object.assign(new Error("secret upstream detail"), { statusCode: 500 })),
   });
   const { chunks, outcome } = await run(model);
   assert.equal(outcome.status, "error");
@@ -103,9 +115,12 @@ Deno.test("streamAnswer() turns a second failure into an error chunk, never a dr
 });
 
 Deno.test("streamAnswer() cuts an answer at its time limit with finish reason time_limit", async () => {
-  const { chunks, outcome } = await run(textModel(["a", "b", "c", "d", "e", "f"], { delayMs: 40 }), {
-    maxAnswerMs: 100,
-  });
+  const { chunks, outcome } = await run(
+    textModel(["a", "b", "c", "d", "e", "f"], { delayMs: 40 }),
+    {
+      maxAnswerMs: 100,
+    },
+  );
   assert.equal(outcome.status, "aborted");
   assert.equal(outcome.finishReason, "time_limit");
   const finish = chunks.at(-1)!;
@@ -188,10 +203,18 @@ Deno.test("parseTutorRequest() takes useChat's last user message and ignores the
     ],
     context: { subSkill: "algebra" },
   }, 100);
-  assert.deepEqual(turn, { conversationId: "chat_1", messageId: "u2", text: "Help me", context: { subSkill: "algebra" } });
+  assert.deepEqual(turn, {
+    conversationId: "chat_1",
+    messageId: "u2",
+    text: "Help me",
+    context: { subSkill: "algebra" },
+  });
   assert.throws(() => parseTutorRequest({ id: "c", messages: [] }, 100), /no new user message/);
   assert.throws(
-    () => parseTutorRequest({ message: { role: "user", parts: [{ type: "text", text: "x".repeat(5) }] } }, 4),
+    () =>
+      parseTutorRequest({
+        message: { role: "user", parts: [{ type: "text", text: "x".repeat(5) }] },
+      }, 4),
     /longer than 4/,
   );
 });
@@ -201,7 +224,16 @@ Deno.test("parseTutorSettings() reads providers and budgets, failing fast on a b
   assert.equal(settings.provider, "openai");
   assert.equal(settings.budgets.requestsPerMinute, 60);
   assert.throws(() => parseTutorSettings({ AI_TUTOR_PROVIDER: "cohere" }), ConfigError);
-  assert.throws(() => parseTutorSettings({ AI_TUTOR_MAX_ANSWER_MS: "200000" }), /AI_TUTOR_MAX_ANSWER_MS/);
-  assert.deepEqual(chooseModel(settings, { provider: "google" }), { provider: "google", model: "gemini-2.0-flash" });
-  assert.deepEqual(chooseModel(parseTutorSettings({ AI_TUTOR_MODEL: "gpt-x" })), { provider: "openai", model: "gpt-x" });
+  assert.throws(
+    () => parseTutorSettings({ AI_TUTOR_MAX_ANSWER_MS: "200000" }),
+    /AI_TUTOR_MAX_ANSWER_MS/,
+  );
+  assert.deepEqual(chooseModel(settings, { provider: "google" }), {
+    provider: "google",
+    model: "gemini-2.0-flash",
+  });
+  assert.deepEqual(chooseModel(parseTutorSettings({ AI_TUTOR_MODEL: "gpt-x" })), {
+    provider: "openai",
+    model: "gpt-x",
+  });
 });

@@ -67,9 +67,13 @@ export function startProviderStub(format: StubFormat): ProviderStub {
     const script = scripts[Math.min(served, scripts.length - 1)]!;
     served++;
     if (script.failWithStatus) {
-      return Response.json(errorBody(format, script.failWithStatus), { status: script.failWithStatus });
+      return Response.json(errorBody(format, script.failWithStatus), {
+        status: script.failWithStatus,
+      });
     }
-    const model = String((body as { model?: unknown }).model ?? new URL(request.url).pathname.split("/").pop());
+    const model = String(
+      (body as { model?: unknown }).model ?? new URL(request.url).pathname.split("/").pop(),
+    );
     const events = eventsOf(format, script, model);
     const stream = new ReadableStream<Uint8Array>({
       async start(controller) {
@@ -123,18 +127,31 @@ function eventsOf(format: StubFormat, script: StubScript, model: string): WireEv
   const output = script.outputTokens ?? script.tokens.length;
   const events: WireEvent[] = [];
   if (format === "openai") {
-    const base = { id: "chatcmpl-stub", object: "chat.completion.chunk", created: 1_764_000_000, model };
+    const base = {
+      id: "chatcmpl-stub",
+      object: "chat.completion.chunk",
+      created: 1_764_000_000,
+      model,
+    };
     const data = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
     events.push({
-      text: data({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] }),
+      text: data({
+        ...base,
+        choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }],
+      }),
     });
     script.tokens.forEach((token, index) =>
       events.push({
         token: index,
-        text: data({ ...base, choices: [{ index: 0, delta: { content: token }, finish_reason: null }] }),
+        text: data({
+          ...base,
+          choices: [{ index: 0, delta: { content: token }, finish_reason: null }],
+        }),
       })
     );
-    events.push({ text: data({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }) });
+    events.push({
+      text: data({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }),
+    });
     events.push({
       text: data({
         ...base,
@@ -149,7 +166,8 @@ function eventsOf(format: StubFormat, script: StubScript, model: string): WireEv
     });
     events.push({ text: "data: [DONE]\n\n" });
   } else if (format === "anthropic") {
-    const event = (name: string, value: unknown) => `event: ${name}\ndata: ${JSON.stringify(value)}\n\n`;
+    const event = (name: string, value: unknown) =>
+      `event: ${name}\ndata: ${JSON.stringify(value)}\n\n`;
     events.push({
       text: event("message_start", {
         type: "message_start",
@@ -161,12 +179,21 @@ function eventsOf(format: StubFormat, script: StubScript, model: string): WireEv
           content: [],
           stop_reason: null,
           stop_sequence: null,
-          usage: { input_tokens: input, output_tokens: 1, cache_read_input_tokens: cached, cache_creation_input_tokens: 0 },
+          usage: {
+            input_tokens: input,
+            output_tokens: 1,
+            cache_read_input_tokens: cached,
+            cache_creation_input_tokens: 0,
+          },
         },
       }),
     });
     events.push({
-      text: event("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }),
+      text: event("content_block_start", {
+        type: "content_block_start",
+        index: 0,
+        content_block: { type: "text", text: "" },
+      }),
     });
     script.tokens.forEach((token, index) =>
       events.push({
@@ -216,6 +243,8 @@ function errorBody(format: StubFormat, status: number): unknown {
   if (format === "anthropic") {
     return { type: "error", error: { type: "api_error", message: `stub failure ${status}` } };
   }
-  if (format === "google") return { error: { code: status, message: `stub failure ${status}`, status: "INTERNAL" } };
+  if (format === "google") {
+    return { error: { code: status, message: `stub failure ${status}`, status: "INTERNAL" } };
+  }
   return { error: { message: `stub failure ${status}`, type: "server_error", code: null } };
 }
