@@ -208,3 +208,31 @@ function parseJwks(value: string): JSONWebKeySet | undefined {
   }
   return keys.length === 0 ? undefined : (parsed as JSONWebKeySet);
 }
+
+/**
+ * Reads an optional text variable of a function's own settings, trimmed;
+ * `undefined` when it is not set or blank.
+ *
+ * @example
+ * ```ts
+ * readOptionalText({ AI_TUTOR_MODEL: " gpt-4o-mini " }, "AI_TUTOR_MODEL"); // "gpt-4o-mini"
+ * readOptionalText({}, "AI_TUTOR_MODEL"); // undefined
+ * ```
+ */
+export function readOptionalText(env: EnvSource, name: string): string | undefined {
+  return readText(env, name);
+}
+
+/**
+ * Reads an optional http(s) URL variable, without a trailing slash.
+ *
+ * @example
+ * ```ts
+ * readOptionalUrl({ OPENAI_BASE_URL: "http://127.0.0.1:8080/v1/" }, "OPENAI_BASE_URL"); // "http://127.0.0.1:8080/v1"
+ * ```
+ * @throws {ConfigError} when the variable is set but not an http(s) URL.
+ */
+export function readOptionalUrl(env: EnvSource, name: string): string | undefined {
+  const value = readText(env, name);
+  return value === undefined ? undefined : httpUrl(name, value).replace(/\/+$/, "");
+}

@@ -12,11 +12,15 @@
 //      open on its topic while members send R messages a second: `send_message` called
 //      directly through a pgbench script (TPS and ratio to `pgbench -N`), then through the
 //      REST stand-in with send-to-stream delivery on every stream.
+//   5. the ai-tutor function against a local OpenAI-compatible stub: its overhead on time
+//      to first token over the stub's own, and concurrent streams held.
 // Options (environment): BENCH_STUDENTS=2000 BENCH_SUBSCRIBERS=500 BENCH_SECONDS=60
 // BENCH_INTERVAL_MS=5000 BENCH_PGBENCH_SECONDS=20 BENCH_CLIENTS=8 BENCH_SESSION_STUDENTS=500
 // BENCH_SESSION_TEACHERS=5 BENCH_SESSION_SECONDS=300 (BENCH_SESSION_STUDENTS=0 skips phase 3)
 // BENCH_CHAT_MEMBERS=1000 BENCH_CHAT_STREAMS=200 BENCH_CHAT_RATE=50 BENCH_CHAT_SECONDS=60
 // (BENCH_CHAT_MEMBERS=0 skips phase 4) BENCH_DB_PORT=54342 (the API takes the port below)
+// BENCH_TUTOR_REQUESTS=300 BENCH_TUTOR_CONCURRENCY=10 BENCH_TUTOR_STREAMS=200
+// (BENCH_TUTOR_REQUESTS=0 skips phase 5; BENCH_ONLY=tutor runs phase 5 alone)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +34,7 @@ import { buildDatabase, startFunctions, stopProcess } from '../lib/stack.mjs';
 import { runChatPhase } from './chat-phase.mjs';
 import { runSessionPhase } from './session-phase.mjs';
 import { runSyncPhase } from './sync-phase.mjs';
+import { runTutorPhase, startTutorStub } from './tutor-phase.mjs';
 
 const setting = (name, fallback) => Number(process.env[name] ?? fallback);
 const options = {
@@ -46,6 +51,10 @@ const options = {
   chatStreams: setting('BENCH_CHAT_STREAMS', 200),
   chatRate: setting('BENCH_CHAT_RATE', 50),
   chatSeconds: setting('BENCH_CHAT_SECONDS', 60),
+  tutorRequests: setting('BENCH_TUTOR_REQUESTS', 300),
+  tutorConcurrency: setting('BENCH_TUTOR_CONCURRENCY', 10),
+  tutorStreams: setting('BENCH_TUTOR_STREAMS', 200),
+  only: process.env.BENCH_ONLY ?? '',
 };
 const PORTS = { db: setting('BENCH_DB_PORT', 54342), api: setting('BENCH_DB_PORT', 54342) - 1 };
 const BENCH_EXAM_ID = '00000000-0000-4000-8000-0000000bece1';
@@ -71,6 +80,7 @@ const db = cluster({ dir: path.join(LOCAL_DIR, 'bench'), port: PORTS.db });
 const url = localDbUrl(PORTS.db);
 const apiUrl = `http://127.0.0.1:${PORTS.api}`;
 let functions;
+let tutorStub;
 try {
   db.destroy();
   db.init();
@@ -80,11 +90,16 @@ try {
   run(path.join(PG_BIN, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', `students=${options.students}`,
     '-f', 'sql/bench/seed.sql', url]);
 
+  const all = options.only === '';
   console.log('# 1. pgbench -N (baseline) and apply_attempt_ops with 10 answers called directly…');
-  run(path.join(PG_BIN, 'pgbench'), ['-i', '-q', '-s', '10', '-h', '127.0.0.1', '-p', String(PORTS.db), '-U', 'postgres',
-    'postgres'], { env: { PGPASSWORD: 'postgres' } });
-  const baseline = pgbench(['-N']);
-  const direct = pgbench(['-n', '-f', 'scripts/bench/apply-ops.pgbench.sql', '-D', `students=${options.students}`]);
+  let baseline = { tps: Number.NaN };
+  let direct = { tps: Number.NaN };
+  if (all) {
+    run(path.join(PG_BIN, 'pgbench'), ['-i', '-q', '-s', '10', '-h', '127.0.0.1', '-p', String(PORTS.db), '-U', 'postgres',
+      'postgres'], { env: { PGPASSWORD: 'postgres' } });
+    baseline = pgbench(['-N']);
+    direct = pgbench(['-n', '-f', 'scripts/bench/apply-ops.pgbench.sql', '-D', `students=${options.students}`]);
+  }
 
   const questionIds = psql(url, { sql: 'select question_id from bench.questions order by n' }).split('\n');
   const students = psql(url, { sql: 'select n, user_id, attempt_id from bench.students order by n' }).split('\n')
@@ -93,14 +108,16 @@ try {
       return { n: Number(n), userId, attemptId, questionIds,
         token: mintToken({ role: 'authenticated', sub: userId, expiresInSeconds: 7200 }) };
     });
-  functions = await startFunctions({ port: PORTS.api, dbUrl: url, quiet: true, env: { DB_POOL_MAX: '20' } });
+  tutorStub = await startTutorStub({ firstTokenDelayMs: 200, tokenDelayMs: 5, tokens: 20 });
+  functions = await startFunctions({ port: PORTS.api, dbUrl: url, quiet: true, env: { DB_POOL_MAX: '20',
+    AI_TUTOR_PROVIDER: 'openai-compatible', AI_TUTOR_COMPATIBLE_BASE_URL: tutorStub.baseUrl, AI_TUTOR_MODEL: 'bench' } });
 
   console.log(`# 2. ${options.students} students through attempt-sync, ${options.subscribers} SSE subscribers, ${options.seconds} s…`);
-  const sync = await runSyncPhase({ apiUrl, students, subscribers: options.subscribers, seconds: options.seconds,
+  const sync = !all ? 'skipped' : await runSyncPhase({ apiUrl, students, subscribers: options.subscribers, seconds: options.seconds,
     intervalMs: options.intervalMs, functionsRssKiB: () => rssKiB(functions.pid) });
 
   console.log(`# 3. A live session of ${options.sessionStudents} students, ${options.sessionTeachers} teacher dashboards, ${options.sessionSeconds} s…`);
-  const session = options.sessionStudents === 0 ? 'skipped' : await runSessionPhase({ apiUrl, examId: BENCH_EXAM_ID,
+  const session = !all || options.sessionStudents === 0 ? 'skipped' : await runSessionPhase({ apiUrl, examId: BENCH_EXAM_ID,
     teacherToken: mintToken({ role: 'authenticated', sub: BENCH_TEACHER_ID, expiresInSeconds: 7200 }),
     students: students.slice(0, options.sessionStudents), teachers: options.sessionTeachers,
     seconds: options.sessionSeconds, intervalMs: options.intervalMs });
@@ -108,7 +125,7 @@ try {
   const chatMembers = students.slice(0, Math.min(options.chatMembers, students.length));
   console.log(`# 4. A chat room of ${chatMembers.length} members, ${options.chatStreams} SSE streams, ${options.chatRate} messages/s, ${options.chatSeconds} s…`);
   let chat = 'skipped';
-  if (chatMembers.length > 0) {
+  if (all && chatMembers.length > 0) {
     const roomId = psql(url, { sql: `
       create table bench.chat_room as
         select gen_random_uuid() as room_id;
@@ -136,6 +153,11 @@ try {
     };
   }
 
+  console.log(`# 5. ai-tutor against a stub: ${options.tutorRequests} requests, ${options.tutorConcurrency} at a time; ${options.tutorStreams} streams at once…`);
+  const tutor = options.tutorRequests === 0 ? 'skipped' : await runTutorPhase({ apiUrl, stub: tutorStub,
+    students: students.slice(options.sessionStudents), requests: options.tutorRequests,
+    concurrency: options.tutorConcurrency, streams: options.tutorStreams, functionsRssKiB: () => rssKiB(functions.pid) });
+
   const results = {
     machine: `${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`,
     options,
@@ -148,10 +170,12 @@ try {
     sync,
     session,
     chat,
+    tutor,
   };
   fs.writeFileSync(path.join(LOCAL_DIR, 'bench-results.json'), JSON.stringify(results, null, 2));
   console.log(JSON.stringify(results, null, 2));
 } finally {
   await stopProcess(functions);
+  await tutorStub?.close();
   db.destroy();
 }
