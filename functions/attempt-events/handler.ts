@@ -1,6 +1,6 @@
 /**
  * The `attempt-events` handler: `GET ?topic=attempt:<uuid>` (or `session:<uuid>`,
- * `user:<uuid>`) opens a Server-Sent Events stream of that topic's outbox.
+ * `user:<uuid>`, `leaderboard:<academy uuid>`) opens a Server-Sent Events stream of that topic's outbox.
  *
  * The token comes from `Authorization: Bearer` or, for EventSource which
  * cannot send headers, the `access_token` query parameter. Errors: 401

@@ -8,11 +8,11 @@
 import { HttpError } from "../_shared/errors.ts";
 
 const TOPIC =
-  /^(attempt|session|user):[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+  /^(attempt|session|user|leaderboard):[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /**
- * The `topic` query parameter: `attempt:<uuid>`, `session:<uuid>` or
- * `user:<uuid>`, with the uuid lowercased as the database writes topics. Who
+ * The `topic` query parameter: `attempt:<uuid>`, `session:<uuid>`,
+ * `user:<uuid>` or `leaderboard:<academy uuid>`, with the uuid lowercased as the database writes topics. Who
  * may read it is the database's call.
  *
  * @example
@@ -34,7 +34,7 @@ export function parseTopic(url: URL): string {
   if (!TOPIC.test(topic)) {
     throw new HttpError(400, {
       code: "invalid_topic",
-      message: "Cannot open stream: topic must be attempt:<uuid>, session:<uuid> or user:<uuid>",
+      message: "Cannot open stream: topic must be attempt:<uuid>, session:<uuid>, user:<uuid> or leaderboard:<uuid>",
     });
   }
   const colon = topic.indexOf(":");
