@@ -11,6 +11,7 @@ export type Database = {
           "id": string;
           "name": string;
           "slug": string;
+          "time_zone": string;
         };
         ComputedFields: never;
         Insert: {
@@ -18,12 +19,14 @@ export type Database = {
           "id"?: string;
           "name": string;
           "slug": string;
+          "time_zone"?: string;
         };
         Update: {
           "created_at"?: string;
           "id"?: string;
           "name"?: string;
           "slug"?: string;
+          "time_zone"?: string;
         };
         Relationships: [];
       };
@@ -705,6 +708,7 @@ export type Database = {
           "expiry_policy": Database["public"]["Enums"]["exam_expiry_policy"];
           "grace_period_seconds": number;
           "id": string;
+          "leaderboard_counts_diagnostic": boolean;
           "max_attempts": number | null;
           "navigation": Database["public"]["Enums"]["exam_navigation"];
           "published": boolean;
@@ -726,6 +730,7 @@ export type Database = {
           "expiry_policy"?: Database["public"]["Enums"]["exam_expiry_policy"];
           "grace_period_seconds"?: number;
           "id"?: string;
+          "leaderboard_counts_diagnostic"?: boolean;
           "max_attempts"?: number | null;
           "navigation"?: Database["public"]["Enums"]["exam_navigation"];
           "published"?: boolean;
@@ -746,6 +751,7 @@ export type Database = {
           "expiry_policy"?: Database["public"]["Enums"]["exam_expiry_policy"];
           "grace_period_seconds"?: number;
           "id"?: string;
+          "leaderboard_counts_diagnostic"?: boolean;
           "max_attempts"?: number | null;
           "navigation"?: Database["public"]["Enums"]["exam_navigation"];
           "published"?: boolean;
@@ -756,6 +762,156 @@ export type Database = {
         Relationships: [
           {
             foreignKeyName: "exams_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "leaderboard_entries": {
+        Row: {
+          "academy_id": string;
+          "exams_counted": number;
+          "hidden": boolean;
+          "period": Database["public"]["Enums"]["leaderboard_period"];
+          "period_start": string;
+          "points": number;
+          "specialty": string | null;
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "exams_counted"?: number;
+          "hidden"?: boolean;
+          "period": Database["public"]["Enums"]["leaderboard_period"];
+          "period_start": string;
+          "points"?: number;
+          "specialty"?: string | null;
+          "updated_at"?: string;
+          "user_id": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "exams_counted"?: number;
+          "hidden"?: boolean;
+          "period"?: Database["public"]["Enums"]["leaderboard_period"];
+          "period_start"?: string;
+          "points"?: number;
+          "specialty"?: string | null;
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "leaderboard_entries_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "notification_sends": {
+        Row: {
+          "academy_id": string;
+          "audience": Database["public"]["Enums"]["notification_audience"];
+          "created_at": string;
+          "id": string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "recipient_count": number;
+          "sender_id": string | null;
+          "target_id": string;
+          "title": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "audience": Database["public"]["Enums"]["notification_audience"];
+          "created_at"?: string;
+          "id"?: string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "recipient_count": number;
+          "sender_id"?: string | null;
+          "target_id": string;
+          "title": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "audience"?: Database["public"]["Enums"]["notification_audience"];
+          "created_at"?: string;
+          "id"?: string;
+          "priority"?: Database["public"]["Enums"]["notification_priority"];
+          "recipient_count"?: number;
+          "sender_id"?: string | null;
+          "target_id"?: string;
+          "title"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "notification_sends_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "notifications": {
+        Row: {
+          "academy_id": string | null;
+          "action_url": string | null;
+          "batch_count": number;
+          "batch_key": string | null;
+          "body": string;
+          "created_at": string;
+          "data": NonNullable<Json>;
+          "id": string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "read_at": string | null;
+          "title": string;
+          "type": string;
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id"?: string | null;
+          "action_url"?: string | null;
+          "batch_count"?: number;
+          "batch_key"?: string | null;
+          "body"?: string;
+          "created_at"?: string;
+          "data"?: NonNullable<Json>;
+          "id"?: string;
+          "priority"?: Database["public"]["Enums"]["notification_priority"];
+          "read_at"?: string | null;
+          "title": string;
+          "type": string;
+          "updated_at"?: string;
+          "user_id": string;
+        };
+        Update: {
+          "academy_id"?: string | null;
+          "action_url"?: string | null;
+          "batch_count"?: number;
+          "batch_key"?: string | null;
+          "body"?: string;
+          "created_at"?: string;
+          "data"?: NonNullable<Json>;
+          "id"?: string;
+          "priority"?: Database["public"]["Enums"]["notification_priority"];
+          "read_at"?: string | null;
+          "title"?: string;
+          "type"?: string;
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "notifications_academy_id_fkey";
             columns: ["academy_id"];
             isOneToOne: false;
             referencedRelation: "academies";
@@ -793,6 +949,7 @@ export type Database = {
           "avatar_url": string | null;
           "created_at": string;
           "display_name": string;
+          "hide_from_leaderboards": boolean;
           "id": string;
           "specialty": string | null;
           "updated_at": string;
@@ -802,6 +959,7 @@ export type Database = {
           "avatar_url"?: string | null;
           "created_at"?: string;
           "display_name"?: string;
+          "hide_from_leaderboards"?: boolean;
           "id": string;
           "specialty"?: string | null;
           "updated_at"?: string;
@@ -810,6 +968,7 @@ export type Database = {
           "avatar_url"?: string | null;
           "created_at"?: string;
           "display_name"?: string;
+          "hide_from_leaderboards"?: boolean;
           "id"?: string;
           "specialty"?: string | null;
           "updated_at"?: string;
@@ -928,6 +1087,97 @@ export type Database = {
             columns: ["section_id"];
             isOneToOne: false;
             referencedRelation: "exam_sections";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "user_activity_streaks": {
+        Row: {
+          "academy_id": string;
+          "current_streak": number;
+          "last_active_on": string | null;
+          "longest_streak": number;
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "current_streak"?: number;
+          "last_active_on"?: string | null;
+          "longest_streak"?: number;
+          "updated_at"?: string;
+          "user_id": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "current_streak"?: number;
+          "last_active_on"?: string | null;
+          "longest_streak"?: number;
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "user_activity_streaks_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "user_skill_progress": {
+        Row: {
+          "academy_id": string;
+          "attempts": number;
+          "best_percent": number;
+          "latest_at": string | null;
+          "latest_attempt_id": string | null;
+          "latest_percent": number;
+          "specialty": string;
+          "sub_skill": string;
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "attempts"?: number;
+          "best_percent"?: number;
+          "latest_at"?: string | null;
+          "latest_attempt_id"?: string | null;
+          "latest_percent"?: number;
+          "specialty"?: string;
+          "sub_skill": string;
+          "updated_at"?: string;
+          "user_id": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "attempts"?: number;
+          "best_percent"?: number;
+          "latest_at"?: string | null;
+          "latest_attempt_id"?: string | null;
+          "latest_percent"?: number;
+          "specialty"?: string;
+          "sub_skill"?: string;
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "user_skill_progress_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "user_skill_progress_latest_attempt_id_fkey";
+            columns: ["latest_attempt_id"];
+            isOneToOne: false;
+            referencedRelation: "exam_attempts";
             referencedColumns: ["id"];
           },
         ];
@@ -1258,6 +1508,77 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "get_leaderboard": {
+        Args: {
+          "p_academy_id"?: string;
+          "p_limit"?: number;
+          "p_offset"?: number;
+          "p_period"?: Database["public"]["Enums"]["leaderboard_period"];
+          "p_specialty"?: string;
+        };
+        Returns: {
+          "avatar_url": string;
+          "display_name": string;
+          "exams_counted": number;
+          "points": number;
+          "rank": number;
+          "specialty": string;
+          "user_id": string;
+        }[];
+      };
+      "get_my_progress": {
+        Args: { "p_academy_id"?: string };
+        Returns: Database["public"]["CompositeTypes"]["my_progress"][];
+        SetofOptions: {
+          from: "*";
+          to: "my_progress";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "get_my_rank": {
+        Args: {
+          "p_academy_id"?: string;
+          "p_period"?: Database["public"]["Enums"]["leaderboard_period"];
+          "p_specialty"?: string;
+        };
+        Returns: Database["public"]["CompositeTypes"]["leaderboard_rank"];
+        SetofOptions: {
+          from: "*";
+          to: "leaderboard_rank";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "get_notifications": {
+        Args: {
+          "p_before"?: string;
+          "p_limit"?: number;
+          "p_unread_only"?: boolean;
+        };
+        Returns: {
+          "academy_id": string | null;
+          "action_url": string | null;
+          "batch_count": number;
+          "batch_key": string | null;
+          "body": string;
+          "created_at": string;
+          "data": NonNullable<Json>;
+          "id": string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "read_at": string | null;
+          "title": string;
+          "type": string;
+          "updated_at": string;
+          "user_id": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "notifications";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       "get_question_keys": {
         Args: { "p_exam_id": string };
         Returns: Database["public"]["CompositeTypes"]["question_key"][];
@@ -1303,6 +1624,27 @@ export type Database = {
       "get_session_dashboard": {
         Args: { "p_session_id": string };
         Returns: Json;
+      };
+      "get_student_progress": {
+        Args: { "p_academy_id"?: string; "p_user_id": string };
+        Returns: Database["public"]["CompositeTypes"]["my_progress"][];
+        SetofOptions: {
+          from: "*";
+          to: "my_progress";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "get_unread_counts": {
+        Args: Record<PropertyKey, never>;
+        Returns:
+          Database["public"]["CompositeTypes"]["notification_unread_counts"];
+        SetofOptions: {
+          from: "*";
+          to: "notification_unread_counts";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
       };
       "join_exam_session": {
         Args: { "p_join_code": string };
@@ -1352,6 +1694,42 @@ export type Database = {
           to: "exam_sessions";
           isOneToOne: true;
           isSetofReturn: false;
+        };
+      };
+      "mark_all_notifications_read": {
+        Args: Record<PropertyKey, never>;
+        Returns:
+          Database["public"]["CompositeTypes"]["notifications_marked_read"];
+        SetofOptions: {
+          from: "*";
+          to: "notifications_marked_read";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "mark_notifications_read": {
+        Args: { "p_ids": (string)[] };
+        Returns: {
+          "academy_id": string | null;
+          "action_url": string | null;
+          "batch_count": number;
+          "batch_key": string | null;
+          "body": string;
+          "created_at": string;
+          "data": NonNullable<Json>;
+          "id": string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "read_at": string | null;
+          "title": string;
+          "type": string;
+          "updated_at": string;
+          "user_id": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "notifications";
+          isOneToOne: false;
+          isSetofReturn: true;
         };
       };
       "pause_exam_session": {
@@ -1479,6 +1857,34 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "exam_sessions";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "send_notification": {
+        Args: {
+          "p_action_url"?: string;
+          "p_audience": Database["public"]["Enums"]["notification_audience"];
+          "p_body"?: string;
+          "p_data"?: Json;
+          "p_priority"?: Database["public"]["Enums"]["notification_priority"];
+          "p_target_id": string;
+          "p_title": string;
+        };
+        Returns: {
+          "academy_id": string;
+          "audience": Database["public"]["Enums"]["notification_audience"];
+          "created_at": string;
+          "id": string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "recipient_count": number;
+          "sender_id": string | null;
+          "target_id": string;
+          "title": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "notification_sends";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -1659,6 +2065,9 @@ export type Database = {
       "exam_expiry_policy": "autosubmit" | "grace_then_submit" | "abandon";
       "exam_navigation": "free" | "sequential";
       "grading_status": "ungraded" | "pending_review" | "graded";
+      "leaderboard_period": "week" | "month" | "all_time";
+      "notification_audience": "student" | "session" | "academy";
+      "notification_priority": "low" | "normal" | "high" | "urgent";
       "participant_status":
         | "waiting"
         | "admitted"
@@ -1734,6 +2143,43 @@ export type Database = {
         "deadline_at": string | null;
         "remaining_ms": number | null;
       };
+      "leaderboard_rank": {
+        "academy_id": string | null;
+        "period": Database["public"]["Enums"]["leaderboard_period"] | null;
+        "period_start": string | null;
+        "specialty": string | null;
+        "rank": number | null;
+        "points": number | null;
+        "exams_counted": number | null;
+        "gap_to_next": number | null;
+        "hidden": boolean | null;
+        "ranked": number | null;
+      };
+      "my_progress": {
+        "academy_id": string | null;
+        "user_id": string | null;
+        "current_streak": number | null;
+        "longest_streak": number | null;
+        "last_active_on": string | null;
+        "skills":
+          | (Database["public"]["CompositeTypes"]["skill_progress"])[]
+          | null;
+        "positions":
+          | (Database["public"]["CompositeTypes"]["leaderboard_rank"])[]
+          | null;
+      };
+      "notification_unread_counts": {
+        "total": number | null;
+        "low": number | null;
+        "normal": number | null;
+        "high": number | null;
+        "urgent": number | null;
+      };
+      "notifications_marked_read": {
+        "marked": number | null;
+        "read_at": string | null;
+        "unread_total": number | null;
+      };
       "question_key": {
         "question_id": string | null;
         "correct": Json | null;
@@ -1751,6 +2197,17 @@ export type Database = {
         "rejected_ops": number | null;
         "errors": number | null;
         "active_connections": number | null;
+      };
+      "skill_progress": {
+        "specialty": string | null;
+        "sub_skill": string | null;
+        "attempts": number | null;
+        "best_percent": number | null;
+        "latest_percent": number | null;
+        "latest_at": string | null;
+        "mastery_percent": number | null;
+        "questions_answered": number | null;
+        "questions_correct": number | null;
       };
     };
   };
@@ -1913,6 +2370,9 @@ export const Constants = {
       "exam_expiry_policy": ["autosubmit", "grace_then_submit", "abandon"],
       "exam_navigation": ["free", "sequential"],
       "grading_status": ["ungraded", "pending_review", "graded"],
+      "leaderboard_period": ["week", "month", "all_time"],
+      "notification_audience": ["student", "session", "academy"],
+      "notification_priority": ["low", "normal", "high", "urgent"],
       "participant_status": [
         "waiting",
         "admitted",
