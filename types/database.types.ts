@@ -11,6 +11,7 @@ export type Database = {
           "id": string;
           "name": string;
           "slug": string;
+          "time_zone": string;
         };
         ComputedFields: never;
         Insert: {
@@ -18,12 +19,14 @@ export type Database = {
           "id"?: string;
           "name": string;
           "slug": string;
+          "time_zone"?: string;
         };
         Update: {
           "created_at"?: string;
           "id"?: string;
           "name"?: string;
           "slug"?: string;
+          "time_zone"?: string;
         };
         Relationships: [];
       };
@@ -52,42 +55,6 @@ export type Database = {
             foreignKeyName: "academy_members_academy_id_fkey";
             columns: ["academy_id"];
             isOneToOne: false;
-            referencedRelation: "academies";
-            referencedColumns: ["id"];
-          },
-        ];
-      };
-      "academy_tutor_settings": {
-        Row: {
-          "academy_id": string;
-          "model": string | null;
-          "monthly_token_limit": number | null;
-          "provider": string | null;
-          "teacher_access": boolean;
-          "updated_at": string;
-        };
-        ComputedFields: never;
-        Insert: {
-          "academy_id": string;
-          "model"?: string | null;
-          "monthly_token_limit"?: number | null;
-          "provider"?: string | null;
-          "teacher_access"?: boolean;
-          "updated_at"?: string;
-        };
-        Update: {
-          "academy_id"?: string;
-          "model"?: string | null;
-          "monthly_token_limit"?: number | null;
-          "provider"?: string | null;
-          "teacher_access"?: boolean;
-          "updated_at"?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: "academy_tutor_settings_academy_id_fkey";
-            columns: ["academy_id"];
-            isOneToOne: true;
             referencedRelation: "academies";
             referencedColumns: ["id"];
           },
@@ -741,12 +708,12 @@ export type Database = {
           "expiry_policy": Database["public"]["Enums"]["exam_expiry_policy"];
           "grace_period_seconds": number;
           "id": string;
+          "leaderboard_counts_diagnostic": boolean;
           "max_attempts": number | null;
           "navigation": Database["public"]["Enums"]["exam_navigation"];
           "published": boolean;
           "specialty": string | null;
           "title": string;
-          "tutor_allowed": boolean;
           "updated_at": string;
         };
         ComputedFields: never;
@@ -763,12 +730,12 @@ export type Database = {
           "expiry_policy"?: Database["public"]["Enums"]["exam_expiry_policy"];
           "grace_period_seconds"?: number;
           "id"?: string;
+          "leaderboard_counts_diagnostic"?: boolean;
           "max_attempts"?: number | null;
           "navigation"?: Database["public"]["Enums"]["exam_navigation"];
           "published"?: boolean;
           "specialty"?: string | null;
           "title": string;
-          "tutor_allowed"?: boolean;
           "updated_at"?: string;
         };
         Update: {
@@ -784,17 +751,167 @@ export type Database = {
           "expiry_policy"?: Database["public"]["Enums"]["exam_expiry_policy"];
           "grace_period_seconds"?: number;
           "id"?: string;
+          "leaderboard_counts_diagnostic"?: boolean;
           "max_attempts"?: number | null;
           "navigation"?: Database["public"]["Enums"]["exam_navigation"];
           "published"?: boolean;
           "specialty"?: string | null;
           "title"?: string;
-          "tutor_allowed"?: boolean;
           "updated_at"?: string;
         };
         Relationships: [
           {
             foreignKeyName: "exams_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "leaderboard_entries": {
+        Row: {
+          "academy_id": string;
+          "exams_counted": number;
+          "hidden": boolean;
+          "period": Database["public"]["Enums"]["leaderboard_period"];
+          "period_start": string;
+          "points": number;
+          "specialty": string | null;
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "exams_counted"?: number;
+          "hidden"?: boolean;
+          "period": Database["public"]["Enums"]["leaderboard_period"];
+          "period_start": string;
+          "points"?: number;
+          "specialty"?: string | null;
+          "updated_at"?: string;
+          "user_id": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "exams_counted"?: number;
+          "hidden"?: boolean;
+          "period"?: Database["public"]["Enums"]["leaderboard_period"];
+          "period_start"?: string;
+          "points"?: number;
+          "specialty"?: string | null;
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "leaderboard_entries_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "notification_sends": {
+        Row: {
+          "academy_id": string;
+          "audience": Database["public"]["Enums"]["notification_audience"];
+          "created_at": string;
+          "id": string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "recipient_count": number;
+          "sender_id": string | null;
+          "target_id": string;
+          "title": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "audience": Database["public"]["Enums"]["notification_audience"];
+          "created_at"?: string;
+          "id"?: string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "recipient_count": number;
+          "sender_id"?: string | null;
+          "target_id": string;
+          "title": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "audience"?: Database["public"]["Enums"]["notification_audience"];
+          "created_at"?: string;
+          "id"?: string;
+          "priority"?: Database["public"]["Enums"]["notification_priority"];
+          "recipient_count"?: number;
+          "sender_id"?: string | null;
+          "target_id"?: string;
+          "title"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "notification_sends_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "notifications": {
+        Row: {
+          "academy_id": string | null;
+          "action_url": string | null;
+          "batch_count": number;
+          "batch_key": string | null;
+          "body": string;
+          "created_at": string;
+          "data": NonNullable<Json>;
+          "id": string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "read_at": string | null;
+          "title": string;
+          "type": string;
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id"?: string | null;
+          "action_url"?: string | null;
+          "batch_count"?: number;
+          "batch_key"?: string | null;
+          "body"?: string;
+          "created_at"?: string;
+          "data"?: NonNullable<Json>;
+          "id"?: string;
+          "priority"?: Database["public"]["Enums"]["notification_priority"];
+          "read_at"?: string | null;
+          "title": string;
+          "type": string;
+          "updated_at"?: string;
+          "user_id": string;
+        };
+        Update: {
+          "academy_id"?: string | null;
+          "action_url"?: string | null;
+          "batch_count"?: number;
+          "batch_key"?: string | null;
+          "body"?: string;
+          "created_at"?: string;
+          "data"?: NonNullable<Json>;
+          "id"?: string;
+          "priority"?: Database["public"]["Enums"]["notification_priority"];
+          "read_at"?: string | null;
+          "title"?: string;
+          "type"?: string;
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "notifications_academy_id_fkey";
             columns: ["academy_id"];
             isOneToOne: false;
             referencedRelation: "academies";
@@ -832,6 +949,7 @@ export type Database = {
           "avatar_url": string | null;
           "created_at": string;
           "display_name": string;
+          "hide_from_leaderboards": boolean;
           "id": string;
           "specialty": string | null;
           "updated_at": string;
@@ -841,6 +959,7 @@ export type Database = {
           "avatar_url"?: string | null;
           "created_at"?: string;
           "display_name"?: string;
+          "hide_from_leaderboards"?: boolean;
           "id": string;
           "specialty"?: string | null;
           "updated_at"?: string;
@@ -849,6 +968,7 @@ export type Database = {
           "avatar_url"?: string | null;
           "created_at"?: string;
           "display_name"?: string;
+          "hide_from_leaderboards"?: boolean;
           "id"?: string;
           "specialty"?: string | null;
           "updated_at"?: string;
@@ -971,38 +1091,35 @@ export type Database = {
           },
         ];
       };
-      "tutor_conversations": {
+      "user_activity_streaks": {
         Row: {
           "academy_id": string;
-          "created_at": string;
-          "id": string;
-          "last_message_at": string;
-          "title": string;
+          "current_streak": number;
+          "last_active_on": string | null;
+          "longest_streak": number;
           "updated_at": string;
           "user_id": string;
         };
         ComputedFields: never;
         Insert: {
           "academy_id": string;
-          "created_at"?: string;
-          "id"?: string;
-          "last_message_at"?: string;
-          "title"?: string;
+          "current_streak"?: number;
+          "last_active_on"?: string | null;
+          "longest_streak"?: number;
           "updated_at"?: string;
           "user_id": string;
         };
         Update: {
           "academy_id"?: string;
-          "created_at"?: string;
-          "id"?: string;
-          "last_message_at"?: string;
-          "title"?: string;
+          "current_streak"?: number;
+          "last_active_on"?: string | null;
+          "longest_streak"?: number;
           "updated_at"?: string;
           "user_id"?: string;
         };
         Relationships: [
           {
-            foreignKeyName: "tutor_conversations_academy_id_fkey";
+            foreignKeyName: "user_activity_streaks_academy_id_fkey";
             columns: ["academy_id"];
             isOneToOne: false;
             referencedRelation: "academies";
@@ -1010,84 +1127,57 @@ export type Database = {
           },
         ];
       };
-      "tutor_messages": {
+      "user_skill_progress": {
         Row: {
           "academy_id": string;
-          "cached_input_tokens": number | null;
-          "conversation_id": string;
-          "created_at": string;
-          "finish_reason": string | null;
-          "first_token_ms": number | null;
-          "id": string;
-          "input_tokens": number | null;
-          "latency_ms": number | null;
-          "metadata": NonNullable<Json>;
-          "model": string | null;
-          "output_tokens": number | null;
-          "parts": NonNullable<Json>;
-          "prompt_version": string | null;
-          "provider": string | null;
-          "role": Database["public"]["Enums"]["tutor_message_role"];
-          "seq": number;
-          "status": Database["public"]["Enums"]["tutor_message_status"];
+          "attempts": number;
+          "best_percent": number;
+          "latest_at": string | null;
+          "latest_attempt_id": string | null;
+          "latest_percent": number;
+          "specialty": string;
+          "sub_skill": string;
+          "updated_at": string;
           "user_id": string;
         };
         ComputedFields: never;
         Insert: {
           "academy_id": string;
-          "cached_input_tokens"?: number | null;
-          "conversation_id": string;
-          "created_at"?: string;
-          "finish_reason"?: string | null;
-          "first_token_ms"?: number | null;
-          "id": string;
-          "input_tokens"?: number | null;
-          "latency_ms"?: number | null;
-          "metadata"?: NonNullable<Json>;
-          "model"?: string | null;
-          "output_tokens"?: number | null;
-          "parts": NonNullable<Json>;
-          "prompt_version"?: string | null;
-          "provider"?: string | null;
-          "role": Database["public"]["Enums"]["tutor_message_role"];
-          "seq"?: never;
-          "status"?: Database["public"]["Enums"]["tutor_message_status"];
+          "attempts"?: number;
+          "best_percent"?: number;
+          "latest_at"?: string | null;
+          "latest_attempt_id"?: string | null;
+          "latest_percent"?: number;
+          "specialty"?: string;
+          "sub_skill": string;
+          "updated_at"?: string;
           "user_id": string;
         };
         Update: {
           "academy_id"?: string;
-          "cached_input_tokens"?: number | null;
-          "conversation_id"?: string;
-          "created_at"?: string;
-          "finish_reason"?: string | null;
-          "first_token_ms"?: number | null;
-          "id"?: string;
-          "input_tokens"?: number | null;
-          "latency_ms"?: number | null;
-          "metadata"?: NonNullable<Json>;
-          "model"?: string | null;
-          "output_tokens"?: number | null;
-          "parts"?: NonNullable<Json>;
-          "prompt_version"?: string | null;
-          "provider"?: string | null;
-          "role"?: Database["public"]["Enums"]["tutor_message_role"];
-          "seq"?: never;
-          "status"?: Database["public"]["Enums"]["tutor_message_status"];
+          "attempts"?: number;
+          "best_percent"?: number;
+          "latest_at"?: string | null;
+          "latest_attempt_id"?: string | null;
+          "latest_percent"?: number;
+          "specialty"?: string;
+          "sub_skill"?: string;
+          "updated_at"?: string;
           "user_id"?: string;
         };
         Relationships: [
           {
-            foreignKeyName: "tutor_messages_academy_id_fkey";
+            foreignKeyName: "user_skill_progress_academy_id_fkey";
             columns: ["academy_id"];
             isOneToOne: false;
             referencedRelation: "academies";
             referencedColumns: ["id"];
           },
           {
-            foreignKeyName: "tutor_messages_conversation_id_fkey";
-            columns: ["conversation_id"];
+            foreignKeyName: "user_skill_progress_latest_attempt_id_fkey";
+            columns: ["latest_attempt_id"];
             isOneToOne: false;
-            referencedRelation: "tutor_conversations";
+            referencedRelation: "exam_attempts";
             referencedColumns: ["id"];
           },
         ];
@@ -1252,24 +1342,6 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      "delete_tutor_conversation": {
-        Args: { "p_conversation_id": string };
-        Returns: {
-          "academy_id": string;
-          "created_at": string;
-          "id": string;
-          "last_message_at": string;
-          "title": string;
-          "updated_at": string;
-          "user_id": string;
-        };
-        SetofOptions: {
-          from: "*";
-          to: "tutor_conversations";
-          isOneToOne: true;
-          isSetofReturn: false;
-        };
-      };
       "end_exam_session": {
         Args: { "p_session_id": string };
         Returns: {
@@ -1405,16 +1477,6 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      "get_academy_tutor_usage": {
-        Args: { "p_academy_id": string; "p_month"?: string };
-        Returns: Database["public"]["CompositeTypes"]["academy_tutor_usage"][];
-        SetofOptions: {
-          from: "*";
-          to: "academy_tutor_usage";
-          isOneToOne: false;
-          isSetofReturn: true;
-        };
-      };
       "get_active_session_state": {
         Args: Record<PropertyKey, never>;
         Returns: Database["public"]["CompositeTypes"]["active_attempt"][];
@@ -1446,12 +1508,73 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      "get_my_tutor_usage": {
-        Args: Record<PropertyKey, never>;
-        Returns: Database["public"]["CompositeTypes"]["tutor_usage"][];
+      "get_leaderboard": {
+        Args: {
+          "p_academy_id"?: string;
+          "p_limit"?: number;
+          "p_offset"?: number;
+          "p_period"?: Database["public"]["Enums"]["leaderboard_period"];
+          "p_specialty"?: string;
+        };
+        Returns: {
+          "avatar_url": string;
+          "display_name": string;
+          "exams_counted": number;
+          "points": number;
+          "rank": number;
+          "specialty": string;
+          "user_id": string;
+        }[];
+      };
+      "get_my_progress": {
+        Args: { "p_academy_id"?: string };
+        Returns: Database["public"]["CompositeTypes"]["my_progress"][];
         SetofOptions: {
           from: "*";
-          to: "tutor_usage";
+          to: "my_progress";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "get_my_rank": {
+        Args: {
+          "p_academy_id"?: string;
+          "p_period"?: Database["public"]["Enums"]["leaderboard_period"];
+          "p_specialty"?: string;
+        };
+        Returns: Database["public"]["CompositeTypes"]["leaderboard_rank"];
+        SetofOptions: {
+          from: "*";
+          to: "leaderboard_rank";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "get_notifications": {
+        Args: {
+          "p_before"?: string;
+          "p_limit"?: number;
+          "p_unread_only"?: boolean;
+        };
+        Returns: {
+          "academy_id": string | null;
+          "action_url": string | null;
+          "batch_count": number;
+          "batch_key": string | null;
+          "body": string;
+          "created_at": string;
+          "data": NonNullable<Json>;
+          "id": string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "read_at": string | null;
+          "title": string;
+          "type": string;
+          "updated_at": string;
+          "user_id": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "notifications";
           isOneToOne: false;
           isSetofReturn: true;
         };
@@ -1501,6 +1624,27 @@ export type Database = {
       "get_session_dashboard": {
         Args: { "p_session_id": string };
         Returns: Json;
+      };
+      "get_student_progress": {
+        Args: { "p_academy_id"?: string; "p_user_id": string };
+        Returns: Database["public"]["CompositeTypes"]["my_progress"][];
+        SetofOptions: {
+          from: "*";
+          to: "my_progress";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "get_unread_counts": {
+        Args: Record<PropertyKey, never>;
+        Returns:
+          Database["public"]["CompositeTypes"]["notification_unread_counts"];
+        SetofOptions: {
+          from: "*";
+          to: "notification_unread_counts";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
       };
       "join_exam_session": {
         Args: { "p_join_code": string };
@@ -1552,20 +1696,38 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      "list_my_tutor_conversations": {
+      "mark_all_notifications_read": {
         Args: Record<PropertyKey, never>;
+        Returns:
+          Database["public"]["CompositeTypes"]["notifications_marked_read"];
+        SetofOptions: {
+          from: "*";
+          to: "notifications_marked_read";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "mark_notifications_read": {
+        Args: { "p_ids": (string)[] };
         Returns: {
-          "academy_id": string;
+          "academy_id": string | null;
+          "action_url": string | null;
+          "batch_count": number;
+          "batch_key": string | null;
+          "body": string;
           "created_at": string;
+          "data": NonNullable<Json>;
           "id": string;
-          "last_message_at": string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "read_at": string | null;
           "title": string;
+          "type": string;
           "updated_at": string;
           "user_id": string;
         }[];
         SetofOptions: {
           from: "*";
-          to: "tutor_conversations";
+          to: "notifications";
           isOneToOne: false;
           isSetofReturn: true;
         };
@@ -1641,24 +1803,6 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      "rename_tutor_conversation": {
-        Args: { "p_conversation_id": string; "p_title": string };
-        Returns: {
-          "academy_id": string;
-          "created_at": string;
-          "id": string;
-          "last_message_at": string;
-          "title": string;
-          "updated_at": string;
-          "user_id": string;
-        };
-        SetofOptions: {
-          from: "*";
-          to: "tutor_conversations";
-          isOneToOne: true;
-          isSetofReturn: false;
-        };
-      };
       "resume_exam_session": {
         Args: { "p_session_id": string };
         Returns: {
@@ -1717,12 +1861,30 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      "set_question_explanation": {
-        Args: { "p_explanation": string; "p_question_id": string };
-        Returns: Database["public"]["CompositeTypes"]["question_explanation"];
+      "send_notification": {
+        Args: {
+          "p_action_url"?: string;
+          "p_audience": Database["public"]["Enums"]["notification_audience"];
+          "p_body"?: string;
+          "p_data"?: Json;
+          "p_priority"?: Database["public"]["Enums"]["notification_priority"];
+          "p_target_id": string;
+          "p_title": string;
+        };
+        Returns: {
+          "academy_id": string;
+          "audience": Database["public"]["Enums"]["notification_audience"];
+          "created_at": string;
+          "id": string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "recipient_count": number;
+          "sender_id": string | null;
+          "target_id": string;
+          "title": string;
+        };
         SetofOptions: {
           from: "*";
-          to: "question_explanation";
+          to: "notification_sends";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -1903,6 +2065,9 @@ export type Database = {
       "exam_expiry_policy": "autosubmit" | "grace_then_submit" | "abandon";
       "exam_navigation": "free" | "sequential";
       "grading_status": "ungraded" | "pending_review" | "graded";
+      "leaderboard_period": "week" | "month" | "all_time";
+      "notification_audience": "student" | "session" | "academy";
+      "notification_priority": "low" | "normal" | "high" | "urgent";
       "participant_status":
         | "waiting"
         | "admitted"
@@ -1919,18 +2084,8 @@ export type Database = {
         | "essay";
       "section_status": "not_started" | "in_progress" | "completed";
       "session_status": "scheduled" | "lobby" | "active" | "paused" | "ended";
-      "tutor_message_role": "user" | "assistant";
-      "tutor_message_status": "complete" | "aborted" | "error" | "refused";
     };
     CompositeTypes: {
-      "academy_tutor_usage": {
-        "user_id": string | null;
-        "display_name": string | null;
-        "requests": number | null;
-        "tokens_used": number | null;
-        "tokens_reserved": number | null;
-        "last_day": string | null;
-      };
       "active_attempt": {
         "attempt_id": string | null;
         "exam_id": string | null;
@@ -1988,9 +2143,42 @@ export type Database = {
         "deadline_at": string | null;
         "remaining_ms": number | null;
       };
-      "question_explanation": {
-        "question_id": string | null;
-        "explanation": string | null;
+      "leaderboard_rank": {
+        "academy_id": string | null;
+        "period": Database["public"]["Enums"]["leaderboard_period"] | null;
+        "period_start": string | null;
+        "specialty": string | null;
+        "rank": number | null;
+        "points": number | null;
+        "exams_counted": number | null;
+        "gap_to_next": number | null;
+        "hidden": boolean | null;
+        "ranked": number | null;
+      };
+      "my_progress": {
+        "academy_id": string | null;
+        "user_id": string | null;
+        "current_streak": number | null;
+        "longest_streak": number | null;
+        "last_active_on": string | null;
+        "skills":
+          | (Database["public"]["CompositeTypes"]["skill_progress"])[]
+          | null;
+        "positions":
+          | (Database["public"]["CompositeTypes"]["leaderboard_rank"])[]
+          | null;
+      };
+      "notification_unread_counts": {
+        "total": number | null;
+        "low": number | null;
+        "normal": number | null;
+        "high": number | null;
+        "urgent": number | null;
+      };
+      "notifications_marked_read": {
+        "marked": number | null;
+        "read_at": string | null;
+        "unread_total": number | null;
       };
       "question_key": {
         "question_id": string | null;
@@ -2010,16 +2198,16 @@ export type Database = {
         "errors": number | null;
         "active_connections": number | null;
       };
-      "tutor_usage": {
-        "academy_id": string | null;
-        "requests_this_minute": number | null;
-        "tokens_used_today": number | null;
-        "tokens_reserved_today": number | null;
-        "user_tokens_per_day": number | null;
-        "tokens_left_today": number | null;
-        "academy_tokens_this_month": number | null;
-        "academy_tokens_per_month": number | null;
-        "academy_tokens_left_this_month": number | null;
+      "skill_progress": {
+        "specialty": string | null;
+        "sub_skill": string | null;
+        "attempts": number | null;
+        "best_percent": number | null;
+        "latest_percent": number | null;
+        "latest_at": string | null;
+        "mastery_percent": number | null;
+        "questions_answered": number | null;
+        "questions_correct": number | null;
       };
     };
   };
@@ -2182,6 +2370,9 @@ export const Constants = {
       "exam_expiry_policy": ["autosubmit", "grace_then_submit", "abandon"],
       "exam_navigation": ["free", "sequential"],
       "grading_status": ["ungraded", "pending_review", "graded"],
+      "leaderboard_period": ["week", "month", "all_time"],
+      "notification_audience": ["student", "session", "academy"],
+      "notification_priority": ["low", "normal", "high", "urgent"],
       "participant_status": [
         "waiting",
         "admitted",
@@ -2200,8 +2391,6 @@ export const Constants = {
       ],
       "section_status": ["not_started", "in_progress", "completed"],
       "session_status": ["scheduled", "lobby", "active", "paused", "ended"],
-      "tutor_message_role": ["user", "assistant"],
-      "tutor_message_status": ["complete", "aborted", "error", "refused"],
     },
   },
 } as const;

@@ -1,8 +1,8 @@
 /**
  * The `attempt-events` handler: `GET ?topic=attempt:<uuid>` (or `session:<uuid>`,
- * `user:<uuid>`, `room:<uuid>`, `room:<uuid>:<uuid>`) opens a Server-Sent Events
- * stream of that topic's outbox; a room stream also carries ephemeral events
- * (typing) and keeps its user online while it is open.
+ * `user:<uuid>`, `leaderboard:<academy uuid>`, `room:<uuid>`, `room:<uuid>:<uuid>`) opens a
+ * Server-Sent Events stream of that topic's outbox; a room stream also carries ephemeral
+ * events (typing) and keeps its user online while it is open.
  *
  * The token comes from `Authorization: Bearer` or, for EventSource which
  * cannot send headers, the `access_token` query parameter. Errors: 401

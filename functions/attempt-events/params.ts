@@ -8,13 +8,14 @@
 import { HttpError } from "../_shared/errors.ts";
 
 const UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
-const TOPIC = new RegExp(`^(?:(?:attempt|session|user):${UUID}|room:${UUID}(?::${UUID})?)$`);
+const TOPIC = new RegExp(`^(?:(?:attempt|session|user|leaderboard):${UUID}|room:${UUID}(?::${UUID})?)$`);
 
 /**
  * The `topic` query parameter: `attempt:<uuid>`, `session:<uuid>`,
- * `user:<uuid>`, `room:<uuid>` or `room:<uuid>:<student uuid>` (a student's
- * topic of a proctoring room), with the uuids lowercased as the database
- * writes topics. Who may read it is the database's call.
+ * `user:<uuid>`, `leaderboard:<academy uuid>`, `room:<uuid>` or
+ * `room:<uuid>:<student uuid>` (a student's topic of a proctoring room), with
+ * the uuids lowercased as the database writes topics. Who may read it is the
+ * database's call.
  *
  * @example
  * ```ts
@@ -35,8 +36,8 @@ export function parseTopic(url: URL): string {
   if (!TOPIC.test(topic)) {
     throw new HttpError(400, {
       code: "invalid_topic",
-      message:
-        "Cannot open stream: topic must be attempt:<uuid>, session:<uuid>, user:<uuid>, room:<uuid> or room:<uuid>:<uuid>",
+      message: "Cannot open stream: topic must be attempt:<uuid>, session:<uuid>, user:<uuid>, " +
+        "leaderboard:<uuid>, room:<uuid> or room:<uuid>:<uuid>",
     });
   }
   const colon = topic.indexOf(":");
