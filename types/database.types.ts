@@ -60,6 +60,42 @@ export type Database = {
           },
         ];
       };
+      "academy_tutor_settings": {
+        Row: {
+          "academy_id": string;
+          "model": string | null;
+          "monthly_token_limit": number | null;
+          "provider": string | null;
+          "teacher_access": boolean;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "model"?: string | null;
+          "monthly_token_limit"?: number | null;
+          "provider"?: string | null;
+          "teacher_access"?: boolean;
+          "updated_at"?: string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "model"?: string | null;
+          "monthly_token_limit"?: number | null;
+          "provider"?: string | null;
+          "teacher_access"?: boolean;
+          "updated_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "academy_tutor_settings_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: true;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "attempt_activity_events": {
         Row: {
           "attempt_id": string;
@@ -340,6 +376,164 @@ export type Database = {
             columns: ["section_id"];
             isOneToOne: false;
             referencedRelation: "exam_sections";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "chat_messages": {
+        Row: {
+          "attachment_mime": string | null;
+          "attachment_name": string | null;
+          "attachment_path": string | null;
+          "attachment_size": number | null;
+          "author_id": string | null;
+          "body": string | null;
+          "client_msg_id": string;
+          "created_at": string;
+          "deleted_at": string | null;
+          "deleted_by": string | null;
+          "edited_at": string | null;
+          "id": number;
+          "reply_to_id": number | null;
+          "room_id": string;
+          "thread_user_id": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "attachment_mime"?: string | null;
+          "attachment_name"?: string | null;
+          "attachment_path"?: string | null;
+          "attachment_size"?: number | null;
+          "author_id"?: string | null;
+          "body"?: string | null;
+          "client_msg_id": string;
+          "created_at"?: string;
+          "deleted_at"?: string | null;
+          "deleted_by"?: string | null;
+          "edited_at"?: string | null;
+          "id"?: never;
+          "reply_to_id"?: number | null;
+          "room_id": string;
+          "thread_user_id"?: string | null;
+        };
+        Update: {
+          "attachment_mime"?: string | null;
+          "attachment_name"?: string | null;
+          "attachment_path"?: string | null;
+          "attachment_size"?: number | null;
+          "author_id"?: string | null;
+          "body"?: string | null;
+          "client_msg_id"?: string;
+          "created_at"?: string;
+          "deleted_at"?: string | null;
+          "deleted_by"?: string | null;
+          "edited_at"?: string | null;
+          "id"?: never;
+          "reply_to_id"?: number | null;
+          "room_id"?: string;
+          "thread_user_id"?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "chat_messages_reply_to_id_fkey";
+            columns: ["reply_to_id"];
+            isOneToOne: false;
+            referencedRelation: "chat_messages";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "chat_messages_room_id_fkey";
+            columns: ["room_id"];
+            isOneToOne: false;
+            referencedRelation: "chat_rooms";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "chat_room_members": {
+        Row: {
+          "joined_at": string;
+          "last_read_message_id": number;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["chat_member_role"];
+          "room_id": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "joined_at"?: string;
+          "last_read_message_id"?: number;
+          "left_at"?: string | null;
+          "role"?: Database["public"]["Enums"]["chat_member_role"];
+          "room_id": string;
+          "user_id": string;
+        };
+        Update: {
+          "joined_at"?: string;
+          "last_read_message_id"?: number;
+          "left_at"?: string | null;
+          "role"?: Database["public"]["Enums"]["chat_member_role"];
+          "room_id"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "chat_room_members_room_id_fkey";
+            columns: ["room_id"];
+            isOneToOne: false;
+            referencedRelation: "chat_rooms";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "chat_rooms": {
+        Row: {
+          "academy_id": string;
+          "created_at": string;
+          "created_by": string | null;
+          "id": string;
+          "kind": Database["public"]["Enums"]["chat_room_kind"];
+          "mentor_id": string | null;
+          "session_id": string | null;
+          "study_group_id": string | null;
+          "title": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "id"?: string;
+          "kind": Database["public"]["Enums"]["chat_room_kind"];
+          "mentor_id"?: string | null;
+          "session_id"?: string | null;
+          "study_group_id"?: string | null;
+          "title": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "id"?: string;
+          "kind"?: Database["public"]["Enums"]["chat_room_kind"];
+          "mentor_id"?: string | null;
+          "session_id"?: string | null;
+          "study_group_id"?: string | null;
+          "title"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "chat_rooms_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "chat_rooms_session_id_fkey";
+            columns: ["session_id"];
+            isOneToOne: false;
+            referencedRelation: "exam_sessions";
             referencedColumns: ["id"];
           },
         ];
@@ -714,6 +908,7 @@ export type Database = {
           "published": boolean;
           "specialty": string | null;
           "title": string;
+          "tutor_allowed": boolean;
           "updated_at": string;
         };
         ComputedFields: never;
@@ -736,6 +931,7 @@ export type Database = {
           "published"?: boolean;
           "specialty"?: string | null;
           "title": string;
+          "tutor_allowed"?: boolean;
           "updated_at"?: string;
         };
         Update: {
@@ -757,6 +953,7 @@ export type Database = {
           "published"?: boolean;
           "specialty"?: string | null;
           "title"?: string;
+          "tutor_allowed"?: boolean;
           "updated_at"?: string;
         };
         Relationships: [
@@ -1091,6 +1288,127 @@ export type Database = {
           },
         ];
       };
+      "tutor_conversations": {
+        Row: {
+          "academy_id": string;
+          "created_at": string;
+          "id": string;
+          "last_message_at": string;
+          "title": string;
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "created_at"?: string;
+          "id"?: string;
+          "last_message_at"?: string;
+          "title"?: string;
+          "updated_at"?: string;
+          "user_id": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "created_at"?: string;
+          "id"?: string;
+          "last_message_at"?: string;
+          "title"?: string;
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "tutor_conversations_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "tutor_messages": {
+        Row: {
+          "academy_id": string;
+          "cached_input_tokens": number | null;
+          "conversation_id": string;
+          "created_at": string;
+          "finish_reason": string | null;
+          "first_token_ms": number | null;
+          "id": string;
+          "input_tokens": number | null;
+          "latency_ms": number | null;
+          "metadata": NonNullable<Json>;
+          "model": string | null;
+          "output_tokens": number | null;
+          "parts": NonNullable<Json>;
+          "prompt_version": string | null;
+          "provider": string | null;
+          "role": Database["public"]["Enums"]["tutor_message_role"];
+          "seq": number;
+          "status": Database["public"]["Enums"]["tutor_message_status"];
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "cached_input_tokens"?: number | null;
+          "conversation_id": string;
+          "created_at"?: string;
+          "finish_reason"?: string | null;
+          "first_token_ms"?: number | null;
+          "id": string;
+          "input_tokens"?: number | null;
+          "latency_ms"?: number | null;
+          "metadata"?: NonNullable<Json>;
+          "model"?: string | null;
+          "output_tokens"?: number | null;
+          "parts": NonNullable<Json>;
+          "prompt_version"?: string | null;
+          "provider"?: string | null;
+          "role": Database["public"]["Enums"]["tutor_message_role"];
+          "seq"?: never;
+          "status"?: Database["public"]["Enums"]["tutor_message_status"];
+          "user_id": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "cached_input_tokens"?: number | null;
+          "conversation_id"?: string;
+          "created_at"?: string;
+          "finish_reason"?: string | null;
+          "first_token_ms"?: number | null;
+          "id"?: string;
+          "input_tokens"?: number | null;
+          "latency_ms"?: number | null;
+          "metadata"?: NonNullable<Json>;
+          "model"?: string | null;
+          "output_tokens"?: number | null;
+          "parts"?: NonNullable<Json>;
+          "prompt_version"?: string | null;
+          "provider"?: string | null;
+          "role"?: Database["public"]["Enums"]["tutor_message_role"];
+          "seq"?: never;
+          "status"?: Database["public"]["Enums"]["tutor_message_status"];
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "tutor_messages_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "tutor_messages_conversation_id_fkey";
+            columns: ["conversation_id"];
+            isOneToOne: false;
+            referencedRelation: "tutor_conversations";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "user_activity_streaks": {
         Row: {
           "academy_id": string;
@@ -1126,6 +1444,28 @@ export type Database = {
             referencedColumns: ["id"];
           },
         ];
+      };
+      "user_presence": {
+        Row: {
+          "last_seen_at": string;
+          "status": Database["public"]["Enums"]["presence_status"];
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "last_seen_at"?: string;
+          "status"?: Database["public"]["Enums"]["presence_status"];
+          "updated_at"?: string;
+          "user_id": string;
+        };
+        Update: {
+          "last_seen_at"?: string;
+          "status"?: Database["public"]["Enums"]["presence_status"];
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [];
       };
       "user_skill_progress": {
         Row: {
@@ -1235,6 +1575,23 @@ export type Database = {
       [_ in never]: never;
     };
     Functions: {
+      "add_room_members": {
+        Args: { "p_room_id": string; "p_user_ids": (string)[] };
+        Returns: {
+          "joined_at": string;
+          "last_read_message_id": number;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["chat_member_role"];
+          "room_id": string;
+          "user_id": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "chat_room_members";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       "add_session_teacher": {
         Args: { "p_session_id": string; "p_user_id": string };
         Returns: {
@@ -1281,7 +1638,10 @@ export type Database = {
         };
       };
       "batch_resolve_attempt_conflicts": {
-        Args: { "p_resolutions": Json };
+        Args: {
+          "p_resolutions":
+            (Database["public"]["CompositeTypes"]["conflict_resolution"])[];
+        };
         Returns: {
           "attempt_id": string;
           "base_version": number;
@@ -1306,6 +1666,26 @@ export type Database = {
       "cleanup_stale_attempt_connections": {
         Args: { "p_timeout_seconds"?: number };
         Returns: number;
+      };
+      "create_academy_room": {
+        Args: { "p_academy_id": string; "p_title": string };
+        Returns: {
+          "academy_id": string;
+          "created_at": string;
+          "created_by": string | null;
+          "id": string;
+          "kind": Database["public"]["Enums"]["chat_room_kind"];
+          "mentor_id": string | null;
+          "session_id": string | null;
+          "study_group_id": string | null;
+          "title": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_rooms";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
       };
       "create_exam_session": {
         Args: {
@@ -1338,6 +1718,76 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "exam_sessions";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "delete_message": {
+        Args: { "p_message_id": number };
+        Returns: {
+          "attachment_mime": string | null;
+          "attachment_name": string | null;
+          "attachment_path": string | null;
+          "attachment_size": number | null;
+          "author_id": string | null;
+          "body": string | null;
+          "client_msg_id": string;
+          "created_at": string;
+          "deleted_at": string | null;
+          "deleted_by": string | null;
+          "edited_at": string | null;
+          "id": number;
+          "reply_to_id": number | null;
+          "room_id": string;
+          "thread_user_id": string | null;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_messages";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "delete_tutor_conversation": {
+        Args: { "p_conversation_id": string };
+        Returns: {
+          "academy_id": string;
+          "created_at": string;
+          "id": string;
+          "last_message_at": string;
+          "title": string;
+          "updated_at": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "tutor_conversations";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "edit_message": {
+        Args: { "p_body": string; "p_message_id": number };
+        Returns: {
+          "attachment_mime": string | null;
+          "attachment_name": string | null;
+          "attachment_path": string | null;
+          "attachment_size": number | null;
+          "author_id": string | null;
+          "body": string | null;
+          "client_msg_id": string;
+          "created_at": string;
+          "deleted_at": string | null;
+          "deleted_by": string | null;
+          "edited_at": string | null;
+          "id": number;
+          "reply_to_id": number | null;
+          "room_id": string;
+          "thread_user_id": string | null;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_messages";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -1477,6 +1927,16 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "get_academy_tutor_usage": {
+        Args: { "p_academy_id": string; "p_month"?: string };
+        Returns: Database["public"]["CompositeTypes"]["academy_tutor_usage"][];
+        SetofOptions: {
+          from: "*";
+          to: "academy_tutor_usage";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       "get_active_session_state": {
         Args: Record<PropertyKey, never>;
         Returns: Database["public"]["CompositeTypes"]["active_attempt"][];
@@ -1497,7 +1957,16 @@ export type Database = {
           isSetofReturn: true;
         };
       };
-      "get_attempt_state": { Args: { "p_attempt_id": string }; Returns: Json };
+      "get_attempt_state": {
+        Args: { "p_attempt_id": string };
+        Returns: Database["public"]["CompositeTypes"]["attempt_state"];
+        SetofOptions: {
+          from: "*";
+          to: "attempt_state";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "get_attempt_sync_status": {
         Args: { "p_attempt_id": string };
         Returns: Database["public"]["CompositeTypes"]["attempt_sync_status"];
@@ -1548,6 +2017,26 @@ export type Database = {
           to: "leaderboard_rank";
           isOneToOne: true;
           isSetofReturn: false;
+        };
+      };
+      "get_my_rooms": {
+        Args: Record<PropertyKey, never>;
+        Returns: Database["public"]["CompositeTypes"]["chat_room_summary"][];
+        SetofOptions: {
+          from: "*";
+          to: "chat_room_summary";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "get_my_tutor_usage": {
+        Args: Record<PropertyKey, never>;
+        Returns: Database["public"]["CompositeTypes"]["tutor_usage"][];
+        SetofOptions: {
+          from: "*";
+          to: "tutor_usage";
+          isOneToOne: false;
+          isSetofReturn: true;
         };
       };
       "get_notifications": {
@@ -1621,6 +2110,17 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "get_room_members": {
+        Args: { "p_room_id": string };
+        Returns:
+          Database["public"]["CompositeTypes"]["chat_room_member_status"][];
+        SetofOptions: {
+          from: "*";
+          to: "chat_room_member_status";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       "get_session_dashboard": {
         Args: { "p_session_id": string };
         Returns: Json;
@@ -1667,6 +2167,23 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "join_room": {
+        Args: { "p_room_id": string };
+        Returns: {
+          "joined_at": string;
+          "last_read_message_id": number;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["chat_member_role"];
+          "room_id": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_room_members";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "launch_exam_session": {
         Args: { "p_session_id": string };
         Returns: {
@@ -1694,6 +2211,72 @@ export type Database = {
           to: "exam_sessions";
           isOneToOne: true;
           isSetofReturn: false;
+        };
+      };
+      "leave_room": {
+        Args: { "p_room_id": string };
+        Returns: {
+          "joined_at": string;
+          "last_read_message_id": number;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["chat_member_role"];
+          "room_id": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_room_members";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "list_my_tutor_conversations": {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          "academy_id": string;
+          "created_at": string;
+          "id": string;
+          "last_message_at": string;
+          "title": string;
+          "updated_at": string;
+          "user_id": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "tutor_conversations";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "list_room_messages": {
+        Args: {
+          "p_after"?: number;
+          "p_before"?: number;
+          "p_limit"?: number;
+          "p_room_id": string;
+        };
+        Returns: {
+          "attachment_mime": string | null;
+          "attachment_name": string | null;
+          "attachment_path": string | null;
+          "attachment_size": number | null;
+          "author_id": string | null;
+          "body": string | null;
+          "client_msg_id": string;
+          "created_at": string;
+          "deleted_at": string | null;
+          "deleted_by": string | null;
+          "edited_at": string | null;
+          "id": number;
+          "reply_to_id": number | null;
+          "room_id": string;
+          "thread_user_id": string | null;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "chat_messages";
+          isOneToOne: false;
+          isSetofReturn: true;
         };
       };
       "mark_all_notifications_read": {
@@ -1730,6 +2313,67 @@ export type Database = {
           to: "notifications";
           isOneToOne: false;
           isSetofReturn: true;
+        };
+      };
+      "mark_room_read": {
+        Args: { "p_room_id": string; "p_up_to_message_id": number };
+        Returns: {
+          "joined_at": string;
+          "last_read_message_id": number;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["chat_member_role"];
+          "room_id": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_room_members";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "open_mentor_room": {
+        Args: {
+          "p_academy_id": string;
+          "p_teacher_id": string;
+          "p_title"?: string;
+        };
+        Returns: {
+          "academy_id": string;
+          "created_at": string;
+          "created_by": string | null;
+          "id": string;
+          "kind": Database["public"]["Enums"]["chat_room_kind"];
+          "mentor_id": string | null;
+          "session_id": string | null;
+          "study_group_id": string | null;
+          "title": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_rooms";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "open_proctoring_room": {
+        Args: { "p_session_id": string };
+        Returns: {
+          "academy_id": string;
+          "created_at": string;
+          "created_by": string | null;
+          "id": string;
+          "kind": Database["public"]["Enums"]["chat_room_kind"];
+          "mentor_id": string | null;
+          "session_id": string | null;
+          "study_group_id": string | null;
+          "title": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_rooms";
+          isOneToOne: true;
+          isSetofReturn: false;
         };
       };
       "pause_exam_session": {
@@ -1777,6 +2421,23 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "remove_room_member": {
+        Args: { "p_room_id": string; "p_user_id": string };
+        Returns: {
+          "joined_at": string;
+          "last_read_message_id": number;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["chat_member_role"];
+          "room_id": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_room_members";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "remove_session_participant": {
         Args: {
           "p_ban"?: boolean;
@@ -1799,6 +2460,24 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "exam_session_participants";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "rename_tutor_conversation": {
+        Args: { "p_conversation_id": string; "p_title": string };
+        Returns: {
+          "academy_id": string;
+          "created_at": string;
+          "id": string;
+          "last_message_at": string;
+          "title": string;
+          "updated_at": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "tutor_conversations";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -1861,6 +2540,70 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "search_room_messages": {
+        Args: {
+          "p_before"?: number;
+          "p_limit"?: number;
+          "p_query": string;
+          "p_room_id": string;
+        };
+        Returns: {
+          "attachment_mime": string | null;
+          "attachment_name": string | null;
+          "attachment_path": string | null;
+          "attachment_size": number | null;
+          "author_id": string | null;
+          "body": string | null;
+          "client_msg_id": string;
+          "created_at": string;
+          "deleted_at": string | null;
+          "deleted_by": string | null;
+          "edited_at": string | null;
+          "id": number;
+          "reply_to_id": number | null;
+          "room_id": string;
+          "thread_user_id": string | null;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "chat_messages";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "send_message": {
+        Args: {
+          "p_attachment"?:
+            Database["public"]["CompositeTypes"]["chat_attachment"];
+          "p_body": string;
+          "p_client_msg_id": string;
+          "p_reply_to_id"?: number;
+          "p_room_id": string;
+        };
+        Returns: {
+          "attachment_mime": string | null;
+          "attachment_name": string | null;
+          "attachment_path": string | null;
+          "attachment_size": number | null;
+          "author_id": string | null;
+          "body": string | null;
+          "client_msg_id": string;
+          "created_at": string;
+          "deleted_at": string | null;
+          "deleted_by": string | null;
+          "edited_at": string | null;
+          "id": number;
+          "reply_to_id": number | null;
+          "room_id": string;
+          "thread_user_id": string | null;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_messages";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "send_notification": {
         Args: {
           "p_action_url"?: string;
@@ -1889,6 +2632,17 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "send_typing": { Args: { "p_room_id": string }; Returns: boolean };
+      "set_question_explanation": {
+        Args: { "p_explanation": string; "p_question_id": string };
+        Returns: Database["public"]["CompositeTypes"]["question_explanation"];
+        SetofOptions: {
+          from: "*";
+          to: "question_explanation";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "set_question_key": {
         Args: {
           "p_accepted_texts"?: (string)[];
@@ -1906,7 +2660,10 @@ export type Database = {
         };
       };
       "start_attempt": {
-        Args: { "p_exam_id": string; "p_mode"?: string };
+        Args: {
+          "p_exam_id": string;
+          "p_mode"?: Database["public"]["Enums"]["attempt_mode"];
+        };
         Returns: {
           "academy_id": string;
           "attempt_number": number;
@@ -2012,11 +2769,27 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "update_presence": {
+        Args: { "p_status"?: Database["public"]["Enums"]["presence_status"] };
+        Returns: {
+          "last_seen_at": string;
+          "status": Database["public"]["Enums"]["presence_status"];
+          "updated_at": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "user_presence";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "update_section_state": {
         Args: {
           "p_attempt_id": string;
           "p_section_id": string;
-          "p_state": Json;
+          "p_state":
+            Database["public"]["CompositeTypes"]["section_state_change"];
         };
         Returns: {
           "attempt_id": string;
@@ -2061,6 +2834,9 @@ export type Database = {
         | "submitted"
         | "expired"
         | "abandoned";
+      "chat_member_role": "member" | "moderator";
+      "chat_room_kind": "mentor" | "study_group" | "proctoring" | "academy";
+      "conflict_resolution_choice": "server" | "local" | "custom";
       "conflict_strategy": "merge" | "local" | "server";
       "exam_expiry_policy": "autosubmit" | "grace_then_submit" | "abandon";
       "exam_navigation": "free" | "sequential";
@@ -2075,6 +2851,7 @@ export type Database = {
         | "submitted"
         | "removed"
         | "banned";
+      "presence_status": "online" | "away" | "offline";
       "question_type":
         | "single_choice"
         | "multiple_choice"
@@ -2084,8 +2861,18 @@ export type Database = {
         | "essay";
       "section_status": "not_started" | "in_progress" | "completed";
       "session_status": "scheduled" | "lobby" | "active" | "paused" | "ended";
+      "tutor_message_role": "user" | "assistant";
+      "tutor_message_status": "complete" | "aborted" | "error" | "refused";
     };
     CompositeTypes: {
+      "academy_tutor_usage": {
+        "user_id": string | null;
+        "display_name": string | null;
+        "requests": number | null;
+        "tokens_used": number | null;
+        "tokens_reserved": number | null;
+        "last_day": string | null;
+      };
       "active_attempt": {
         "attempt_id": string | null;
         "exam_id": string | null;
@@ -2122,6 +2909,99 @@ export type Database = {
         "deadline_at": string | null;
         "remaining_ms": number | null;
       };
+      "attempt_state": {
+        "attempt":
+          | Database["public"]["CompositeTypes"]["attempt_state_attempt"]
+          | null;
+        "exam":
+          | Database["public"]["CompositeTypes"]["attempt_state_exam"]
+          | null;
+        "sections":
+          | (Database["public"]["CompositeTypes"]["attempt_state_section"])[]
+          | null;
+        "questions":
+          | (Database["public"]["CompositeTypes"]["attempt_state_question"])[]
+          | null;
+        "answers":
+          | (Database["public"]["CompositeTypes"]["attempt_state_answer"])[]
+          | null;
+        "flags": (string)[] | null;
+        "open_conflicts":
+          | (Database["public"]["CompositeTypes"]["attempt_state_conflict"])[]
+          | null;
+        "server_now": string | null;
+        "remaining_ms": number | null;
+        "last_event_id": number | null;
+      };
+      "attempt_state_answer": {
+        "question_id": string | null;
+        "value": Json | null;
+        "version": number | null;
+        "updated_at": string | null;
+        "is_correct": boolean | null;
+        "points_awarded": number | null;
+      };
+      "attempt_state_attempt": {
+        "id": string | null;
+        "exam_id": string | null;
+        "user_id": string | null;
+        "attempt_number": number | null;
+        "mode": Database["public"]["Enums"]["attempt_mode"] | null;
+        "status": Database["public"]["Enums"]["attempt_status"] | null;
+        "conflict_strategy":
+          | Database["public"]["Enums"]["conflict_strategy"]
+          | null;
+        "started_at": string | null;
+        "deadline_at": string | null;
+        "paused_at": string | null;
+        "finished_at": string | null;
+        "current_question_id": string | null;
+        "score": number | null;
+        "max_score": number | null;
+        "grading_status": Database["public"]["Enums"]["grading_status"] | null;
+      };
+      "attempt_state_conflict": {
+        "id": string | null;
+        "question_id": string | null;
+        "local_value": Json | null;
+        "base_version": number | null;
+        "server_value": Json | null;
+        "server_version": number | null;
+        "created_at": string | null;
+      };
+      "attempt_state_exam": {
+        "id": string | null;
+        "title": string | null;
+        "description": string | null;
+        "navigation": Database["public"]["Enums"]["exam_navigation"] | null;
+        "duration_seconds": number | null;
+        "grace_period_seconds": number | null;
+        "expiry_policy":
+          | Database["public"]["Enums"]["exam_expiry_policy"]
+          | null;
+      };
+      "attempt_state_question": {
+        "id": string | null;
+        "section_id": string | null;
+        "position": number | null;
+        "type": Database["public"]["Enums"]["question_type"] | null;
+        "prompt": string | null;
+        "options": Json | null;
+        "points": number | null;
+      };
+      "attempt_state_section": {
+        "id": string | null;
+        "position": number | null;
+        "title": string | null;
+        "time_limit_seconds": number | null;
+        "sub_skill": string | null;
+        "status": Database["public"]["Enums"]["section_status"] | null;
+        "current_question_id": string | null;
+        "time_used_ms": number | null;
+        "started_at": string | null;
+        "deadline_at": string | null;
+        "completed_at": string | null;
+      };
       "attempt_sync_status": {
         "attempt_id": string | null;
         "status": Database["public"]["Enums"]["attempt_status"] | null;
@@ -2142,6 +3022,45 @@ export type Database = {
         "server_now": string | null;
         "deadline_at": string | null;
         "remaining_ms": number | null;
+      };
+      "chat_attachment": {
+        "object_path": string | null;
+        "name": string | null;
+        "size_bytes": number | null;
+        "mime_type": string | null;
+      };
+      "chat_room_member_status": {
+        "user_id": string | null;
+        "display_name": string | null;
+        "avatar_url": string | null;
+        "role": Database["public"]["Enums"]["chat_member_role"] | null;
+        "joined_at": string | null;
+        "last_read_message_id": number | null;
+        "status": Database["public"]["Enums"]["presence_status"] | null;
+        "last_seen_at": string | null;
+      };
+      "chat_room_summary": {
+        "room_id": string | null;
+        "academy_id": string | null;
+        "kind": Database["public"]["Enums"]["chat_room_kind"] | null;
+        "title": string | null;
+        "session_id": string | null;
+        "is_moderator": boolean | null;
+        "can_post": boolean | null;
+        "last_read_message_id": number | null;
+        "last_message_id": number | null;
+        "last_message_at": string | null;
+        "last_message_author_id": string | null;
+        "last_message_body": string | null;
+        "unread_count": number | null;
+        "total_unread": number | null;
+      };
+      "conflict_resolution": {
+        "conflict_id": string | null;
+        "resolution":
+          | Database["public"]["Enums"]["conflict_resolution_choice"]
+          | null;
+        "value": Json | null;
       };
       "leaderboard_rank": {
         "academy_id": string | null;
@@ -2180,6 +3099,10 @@ export type Database = {
         "read_at": string | null;
         "unread_total": number | null;
       };
+      "question_explanation": {
+        "question_id": string | null;
+        "explanation": string | null;
+      };
       "question_key": {
         "question_id": string | null;
         "correct": Json | null;
@@ -2198,6 +3121,10 @@ export type Database = {
         "errors": number | null;
         "active_connections": number | null;
       };
+      "section_state_change": {
+        "status": Database["public"]["Enums"]["section_status"] | null;
+        "time_used_ms": number | null;
+      };
       "skill_progress": {
         "specialty": string | null;
         "sub_skill": string | null;
@@ -2208,6 +3135,17 @@ export type Database = {
         "mastery_percent": number | null;
         "questions_answered": number | null;
         "questions_correct": number | null;
+      };
+      "tutor_usage": {
+        "academy_id": string | null;
+        "requests_this_minute": number | null;
+        "tokens_used_today": number | null;
+        "tokens_reserved_today": number | null;
+        "user_tokens_per_day": number | null;
+        "tokens_left_today": number | null;
+        "academy_tokens_this_month": number | null;
+        "academy_tokens_per_month": number | null;
+        "academy_tokens_left_this_month": number | null;
       };
     };
   };
@@ -2366,6 +3304,9 @@ export const Constants = {
         "expired",
         "abandoned",
       ],
+      "chat_member_role": ["member", "moderator"],
+      "chat_room_kind": ["mentor", "study_group", "proctoring", "academy"],
+      "conflict_resolution_choice": ["server", "local", "custom"],
       "conflict_strategy": ["merge", "local", "server"],
       "exam_expiry_policy": ["autosubmit", "grace_then_submit", "abandon"],
       "exam_navigation": ["free", "sequential"],
@@ -2381,6 +3322,7 @@ export const Constants = {
         "removed",
         "banned",
       ],
+      "presence_status": ["online", "away", "offline"],
       "question_type": [
         "single_choice",
         "multiple_choice",
@@ -2391,6 +3333,8 @@ export const Constants = {
       ],
       "section_status": ["not_started", "in_progress", "completed"],
       "session_status": ["scheduled", "lobby", "active", "paused", "ended"],
+      "tutor_message_role": ["user", "assistant"],
+      "tutor_message_status": ["complete", "aborted", "error", "refused"],
     },
   },
 } as const;

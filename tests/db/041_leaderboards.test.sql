@@ -21,7 +21,7 @@ update public.profiles set hide_from_leaderboards = true where id = tests.get_su
 
 -- Test-local helper: the calling student takes East Quiz in a mode and gets p_right of its
 -- three questions right; returns the attempt id.
-create function pg_temp.take_quiz(p_right integer, p_mode text default 'practice') returns uuid
+create function pg_temp.take_quiz(p_right integer, p_mode public.attempt_mode default 'practice') returns uuid
 language plpgsql
 set search_path = ''
 as $$
