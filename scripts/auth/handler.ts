@@ -43,7 +43,8 @@ export const AUTH_PREFIX = "/auth/v1";
 /** Seconds an access token lives, as GoTrue's default `jwt_expiry`. */
 export const ACCESS_TOKEN_SECONDS = 3600;
 const MIN_PASSWORD_LENGTH = 6;
-const FAILURE_WINDOW_MS = 5 * 60_000;
+/** Failed sign-ins of one email are counted in windows of this many seconds (in Postgres). */
+const FAILURE_WINDOW_SECONDS = 5 * 60;
 
 /** Options of {@linkcode createAuthHandler}. */
 export interface AuthOptions {
@@ -83,7 +84,6 @@ export function createAuthHandler(options: AuthOptions): (request: Request) => P
     jwks: signer.jwks.keys.length > 0 ? signer.jwks : undefined,
   };
   const maxFailures = options.maxFailedSignIns ?? 10;
-  const failures = new Map<string, number[]>();
 
   async function issue(user: StoredUser, session: IssuedSession): Promise<Response> {
     const now = Math.floor(Date.now() / 1000);
@@ -114,21 +114,28 @@ export function createAuthHandler(options: AuthOptions): (request: Request) => P
     });
   }
 
-  function recordFailure(email: string): void {
-    const now = Date.now();
-    const recent = (failures.get(email) ?? []).filter((at) => at > now - FAILURE_WINDOW_MS);
-    recent.push(now);
-    failures.set(email, recent);
+  // Failed sign-ins are counted in private.rate_limits, like every other limit, so any
+  // number of server processes share them.
+  const failureKey = (email: string) => `auth-sign-in:${email}`;
+
+  /** Counts a failed sign-in, in a transaction of its own (the sign-in's rolls back). */
+  async function recordFailure(email: string): Promise<void> {
+    await db.withOwner((sql) =>
+      sql`select from private.take_rate_limit(${failureKey(email)}, ${maxFailures}, ${FAILURE_WINDOW_SECONDS})`
+    );
   }
 
-  function checkRateLimit(email: string): void {
-    const now = Date.now();
-    const recent = (failures.get(email) ?? []).filter((at) => at > now - FAILURE_WINDOW_MS);
-    failures.set(email, recent);
-    if (recent.length >= maxFailures) {
-      const retryAfter = Math.ceil((recent[0]! + FAILURE_WINDOW_MS - now) / 1000);
+  /** 429 once `maxFailures` sign-ins of this email failed in the current window. */
+  async function checkRateLimit(email: string): Promise<void> {
+    const [limited] = await db.withOwner((sql) =>
+      sql<{ retry_after: number }[]>`
+        select greatest(1, ceil(extract(epoch from r.resets_at - pg_catalog.clock_timestamp())))::int as retry_after
+        from private.rate_limits as r
+        where r.key = ${failureKey(email)} and r.resets_at > pg_catalog.clock_timestamp() and r.hits >= ${maxFailures}
+      `, { readOnly: true });
+    if (limited !== undefined) {
       throw new AuthError(429, "over_request_rate_limit", "Request rate limit reached", {
-        headers: { "retry-after": String(Math.max(1, retryAfter)) },
+        headers: { "retry-after": String(limited.retry_after) },
       });
     }
   }
@@ -143,19 +150,21 @@ export function createAuthHandler(options: AuthOptions): (request: Request) => P
     if (!email || !password) {
       throw new AuthError(400, "validation_failed", "missing email or phone");
     }
-    checkRateLimit(email);
-    return await db.withOwner(async (sql) => {
+    await checkRateLimit(email);
+    const signedIn = await db.withOwner(async (sql) => {
       const user = await checkPassword(sql, email, password);
-      if (user === null) {
-        recordFailure(email);
-        throw new AuthError(400, "invalid_credentials", "Invalid login credentials");
-      }
+      if (user === null) return null;
       if (!user.confirmed) throw new AuthError(400, "email_not_confirmed", "Email not confirmed");
       if (user.banned) throw new AuthError(400, "user_banned", "User is banned");
-      failures.delete(email);
+      await sql`delete from private.rate_limits where key = ${failureKey(email)}`;
       const session = await startSessionFor(sql, user.id, request);
       return await issue((await findUser(sql, user.id))!, session);
     });
+    if (signedIn === null) {
+      await recordFailure(email);
+      throw new AuthError(400, "invalid_credentials", "Invalid login credentials");
+    }
+    return signedIn;
   }
 
   async function refreshGrant(request: Request): Promise<Response> {
