@@ -9,13 +9,16 @@ export const LOCAL_DIR = path.join(ROOT, '.local');
 export const DEV_PORTS = { api: 54321, db: 54322 };
 /**
  * `npm test` runs beside `npm run dev` on ports of its own; `EXAMSYNC_TEST_DB_PORT` moves
- * them (the API takes the port below it) so several test runs can share a machine.
+ * them (the API takes the port below it) so several test runs can share a machine. The
+ * fault-injection tests restart this database under load, so its port lies below Linux's
+ * ephemeral range (32768–60999): a client connection's source port can never take it
+ * while the database is down.
  */
-const testDbPort = Number(process.env.EXAMSYNC_TEST_DB_PORT ?? 54332);
+const testDbPort = Number(process.env.EXAMSYNC_TEST_DB_PORT ?? 26432);
 export const TEST_PORTS = { api: testDbPort - 1, db: testDbPort };
 
-/** `npm run chaos` kills its own cluster and functions server, on ports of their own. */
-export const CHAOS_PORTS = { api: 54311, db: 54312 };
+/** `npm run chaos` kills and restarts its own cluster and functions server: below the ephemeral range too. */
+export const CHAOS_PORTS = { api: 26421, db: 26422 };
 
 /** The JWT secret of the local stack; the same default as `supabase start`. */
 export const DEV_JWT_SECRET =
