@@ -774,7 +774,7 @@ begin
     count_.n, g.owner_id, room.id, g.created_at, g.archived_at, mine.role,
     a.is_moderator is true,
     g.archived_at is null and mine.role is null and my_academy_role = 'student' and count_.n < g.member_limit
-      and (g.is_public or pending.kind = 'invitation'),
+      and (g.is_public or pending.kind is not distinct from 'invitation'),
     g.archived_at is null and mine.role is null and my_academy_role = 'student' and not g.is_public and pending.kind is null,
     pending.kind
   from public.study_groups as g
