@@ -364,7 +364,6 @@ declare
   member public.study_group_members;
   room public.chat_rooms := private.group_room(p_group.id);
   heir public.study_group_members;
-  archived timestamptz;
 begin
   update public.study_group_members as m set left_at = pg_catalog.now()
   where m.group_id = p_group.id and m.user_id = p_user_id and m.left_at is null
@@ -439,7 +438,6 @@ as $$
 declare
   caller uuid := (select auth.uid());
   created public.study_groups;
-  room public.chat_rooms;
 begin
   if not private.is_academy_member(p_academy_id) then
     perform private.raise_http_error(404, 'academy_not_found', format('Cannot find academy %s', p_academy_id));
@@ -458,8 +456,7 @@ begin
     coalesce(p_is_public, true), p_member_limit, caller, caller)
   returning * into created;
   insert into public.chat_rooms (academy_id, kind, title, study_group_id, created_by)
-  values (p_academy_id, 'study_group', left(created.name, 200), created.id, caller)
-  returning * into room;
+  values (p_academy_id, 'study_group', left(created.name, 200), created.id, caller);
   perform private.add_group_member(created, caller, 'owner');
   return created;
 end;
