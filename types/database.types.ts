@@ -536,6 +536,13 @@ export type Database = {
             referencedRelation: "exam_sessions";
             referencedColumns: ["id"];
           },
+          {
+            foreignKeyName: "chat_rooms_study_group_id_fkey";
+            columns: ["study_group_id"];
+            isOneToOne: false;
+            referencedRelation: "study_groups";
+            referencedColumns: ["id"];
+          },
         ];
       };
       "exam_attempts": {
@@ -1288,6 +1295,138 @@ export type Database = {
           },
         ];
       };
+      "study_group_members": {
+        Row: {
+          "group_id": string;
+          "joined_at": string;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["study_group_role"];
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "group_id": string;
+          "joined_at"?: string;
+          "left_at"?: string | null;
+          "role"?: Database["public"]["Enums"]["study_group_role"];
+          "user_id": string;
+        };
+        Update: {
+          "group_id"?: string;
+          "joined_at"?: string;
+          "left_at"?: string | null;
+          "role"?: Database["public"]["Enums"]["study_group_role"];
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "study_group_members_group_id_fkey";
+            columns: ["group_id"];
+            isOneToOne: false;
+            referencedRelation: "study_groups";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "study_group_requests": {
+        Row: {
+          "created_at": string;
+          "decided_at": string | null;
+          "decided_by": string | null;
+          "group_id": string;
+          "id": string;
+          "invited_by": string | null;
+          "kind": Database["public"]["Enums"]["study_group_request_kind"];
+          "status": Database["public"]["Enums"]["study_group_request_status"];
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "decided_at"?: string | null;
+          "decided_by"?: string | null;
+          "group_id": string;
+          "id"?: string;
+          "invited_by"?: string | null;
+          "kind": Database["public"]["Enums"]["study_group_request_kind"];
+          "status"?: Database["public"]["Enums"]["study_group_request_status"];
+          "user_id": string;
+        };
+        Update: {
+          "created_at"?: string;
+          "decided_at"?: string | null;
+          "decided_by"?: string | null;
+          "group_id"?: string;
+          "id"?: string;
+          "invited_by"?: string | null;
+          "kind"?: Database["public"]["Enums"]["study_group_request_kind"];
+          "status"?: Database["public"]["Enums"]["study_group_request_status"];
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "study_group_requests_group_id_fkey";
+            columns: ["group_id"];
+            isOneToOne: false;
+            referencedRelation: "study_groups";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "study_groups": {
+        Row: {
+          "academy_id": string;
+          "archived_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "description": string;
+          "id": string;
+          "is_public": boolean;
+          "member_limit": number;
+          "name": string;
+          "owner_id": string | null;
+          "specialty": string | null;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "archived_at"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "description"?: string;
+          "id"?: string;
+          "is_public"?: boolean;
+          "member_limit"?: number;
+          "name": string;
+          "owner_id"?: string | null;
+          "specialty"?: string | null;
+          "updated_at"?: string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "archived_at"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "description"?: string;
+          "id"?: string;
+          "is_public"?: boolean;
+          "member_limit"?: number;
+          "name"?: string;
+          "owner_id"?: string | null;
+          "specialty"?: string | null;
+          "updated_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "study_groups_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "tutor_conversations": {
         Row: {
           "academy_id": string;
@@ -1722,6 +1861,36 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "create_study_group": {
+        Args: {
+          "p_academy_id": string;
+          "p_description"?: string;
+          "p_is_public"?: boolean;
+          "p_member_limit"?: number;
+          "p_name": string;
+          "p_specialty"?: string;
+        };
+        Returns: {
+          "academy_id": string;
+          "archived_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "description": string;
+          "id": string;
+          "is_public": boolean;
+          "member_limit": number;
+          "name": string;
+          "owner_id": string | null;
+          "specialty": string | null;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_groups";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "delete_message": {
         Args: { "p_message_id": number };
         Returns: {
@@ -1744,6 +1913,29 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "chat_messages";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "delete_study_group": {
+        Args: { "p_group_id": string };
+        Returns: {
+          "academy_id": string;
+          "archived_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "description": string;
+          "id": string;
+          "is_public": boolean;
+          "member_limit": number;
+          "name": string;
+          "owner_id": string | null;
+          "specialty": string | null;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_groups";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -2146,6 +2338,26 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "invite_to_study_group": {
+        Args: { "p_group_id": string; "p_user_id": string };
+        Returns: {
+          "created_at": string;
+          "decided_at": string | null;
+          "decided_by": string | null;
+          "group_id": string;
+          "id": string;
+          "invited_by": string | null;
+          "kind": Database["public"]["Enums"]["study_group_request_kind"];
+          "status": Database["public"]["Enums"]["study_group_request_status"];
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_group_requests";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "join_exam_session": {
         Args: { "p_join_code": string };
         Returns: {
@@ -2180,6 +2392,22 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "chat_room_members";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "join_study_group": {
+        Args: { "p_group_id": string };
+        Returns: {
+          "group_id": string;
+          "joined_at": string;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["study_group_role"];
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_group_members";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -2230,6 +2458,22 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "leave_study_group": {
+        Args: { "p_group_id": string };
+        Returns: {
+          "group_id": string;
+          "joined_at": string;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["study_group_role"];
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_group_members";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "list_my_tutor_conversations": {
         Args: Record<PropertyKey, never>;
         Returns: {
@@ -2275,6 +2519,22 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "chat_messages";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "list_study_groups": {
+        Args: {
+          "p_academy_id"?: string;
+          "p_limit"?: number;
+          "p_offset"?: number;
+          "p_query"?: string;
+          "p_specialty"?: string;
+        };
+        Returns: Database["public"]["CompositeTypes"]["study_group_summary"][];
+        SetofOptions: {
+          from: "*";
+          to: "study_group_summary";
           isOneToOne: false;
           isSetofReturn: true;
         };
@@ -2464,6 +2724,22 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "remove_study_group_member": {
+        Args: { "p_group_id": string; "p_user_id": string };
+        Returns: {
+          "group_id": string;
+          "joined_at": string;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["study_group_role"];
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_group_members";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "rename_tutor_conversation": {
         Args: { "p_conversation_id": string; "p_title": string };
         Returns: {
@@ -2478,6 +2754,46 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "tutor_conversations";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "request_study_group_join": {
+        Args: { "p_group_id": string };
+        Returns: {
+          "created_at": string;
+          "decided_at": string | null;
+          "decided_by": string | null;
+          "group_id": string;
+          "id": string;
+          "invited_by": string | null;
+          "kind": Database["public"]["Enums"]["study_group_request_kind"];
+          "status": Database["public"]["Enums"]["study_group_request_status"];
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_group_requests";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "respond_to_study_group_request": {
+        Args: { "p_accept": boolean; "p_request_id": string };
+        Returns: {
+          "created_at": string;
+          "decided_at": string | null;
+          "decided_by": string | null;
+          "group_id": string;
+          "id": string;
+          "invited_by": string | null;
+          "kind": Database["public"]["Enums"]["study_group_request_kind"];
+          "status": Database["public"]["Enums"]["study_group_request_status"];
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_group_requests";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -2655,6 +2971,26 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "question_key";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "set_study_group_role": {
+        Args: {
+          "p_group_id": string;
+          "p_role": Database["public"]["Enums"]["study_group_role"];
+          "p_user_id": string;
+        };
+        Returns: {
+          "group_id": string;
+          "joined_at": string;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["study_group_role"];
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_group_members";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -2842,7 +3178,11 @@ export type Database = {
       "exam_navigation": "free" | "sequential";
       "grading_status": "ungraded" | "pending_review" | "graded";
       "leaderboard_period": "week" | "month" | "all_time";
-      "notification_audience": "student" | "session" | "academy";
+      "notification_audience":
+        | "student"
+        | "session"
+        | "academy"
+        | "study_group";
       "notification_priority": "low" | "normal" | "high" | "urgent";
       "participant_status":
         | "waiting"
@@ -2861,6 +3201,9 @@ export type Database = {
         | "essay";
       "section_status": "not_started" | "in_progress" | "completed";
       "session_status": "scheduled" | "lobby" | "active" | "paused" | "ended";
+      "study_group_request_kind": "request" | "invitation";
+      "study_group_request_status": "pending" | "accepted" | "declined";
+      "study_group_role": "owner" | "moderator" | "member";
       "tutor_message_role": "user" | "assistant";
       "tutor_message_status": "complete" | "aborted" | "error" | "refused";
     };
@@ -3136,6 +3479,27 @@ export type Database = {
         "questions_answered": number | null;
         "questions_correct": number | null;
       };
+      "study_group_summary": {
+        "group_id": string | null;
+        "academy_id": string | null;
+        "name": string | null;
+        "description": string | null;
+        "specialty": string | null;
+        "is_public": boolean | null;
+        "member_limit": number | null;
+        "member_count": number | null;
+        "owner_id": string | null;
+        "room_id": string | null;
+        "created_at": string | null;
+        "archived_at": string | null;
+        "my_role": Database["public"]["Enums"]["study_group_role"] | null;
+        "can_moderate": boolean | null;
+        "can_join": boolean | null;
+        "can_request": boolean | null;
+        "pending_kind":
+          | Database["public"]["Enums"]["study_group_request_kind"]
+          | null;
+      };
       "tutor_usage": {
         "academy_id": string | null;
         "requests_this_minute": number | null;
@@ -3312,7 +3676,7 @@ export const Constants = {
       "exam_navigation": ["free", "sequential"],
       "grading_status": ["ungraded", "pending_review", "graded"],
       "leaderboard_period": ["week", "month", "all_time"],
-      "notification_audience": ["student", "session", "academy"],
+      "notification_audience": ["student", "session", "academy", "study_group"],
       "notification_priority": ["low", "normal", "high", "urgent"],
       "participant_status": [
         "waiting",
@@ -3333,6 +3697,9 @@ export const Constants = {
       ],
       "section_status": ["not_started", "in_progress", "completed"],
       "session_status": ["scheduled", "lobby", "active", "paused", "ended"],
+      "study_group_request_kind": ["request", "invitation"],
+      "study_group_request_status": ["pending", "accepted", "declined"],
+      "study_group_role": ["owner", "moderator", "member"],
       "tutor_message_role": ["user", "assistant"],
       "tutor_message_status": ["complete", "aborted", "error", "refused"],
     },

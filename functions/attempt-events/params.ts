@@ -8,11 +8,11 @@
 import { HttpError } from "../_shared/errors.ts";
 
 const UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
-const TOPIC = new RegExp(`^(?:(?:attempt|session|user|leaderboard):${UUID}|room:${UUID}(?::${UUID})?)$`);
+const TOPIC = new RegExp(`^(?:(?:attempt|session|user|leaderboard|group):${UUID}|room:${UUID}(?::${UUID})?)$`);
 
 /**
  * The `topic` query parameter: `attempt:<uuid>`, `session:<uuid>`,
- * `user:<uuid>`, `leaderboard:<academy uuid>`, `room:<uuid>` or
+ * `user:<uuid>`, `leaderboard:<academy uuid>`, `group:<study group uuid>`, `room:<uuid>` or
  * `room:<uuid>:<student uuid>` (a student's topic of a proctoring room), with
  * the uuids lowercased as the database writes topics. Who may read it is the
  * database's call.
@@ -37,7 +37,7 @@ export function parseTopic(url: URL): string {
     throw new HttpError(400, {
       code: "invalid_topic",
       message: "Cannot open stream: topic must be attempt:<uuid>, session:<uuid>, user:<uuid>, " +
-        "leaderboard:<uuid>, room:<uuid> or room:<uuid>:<uuid>",
+        "leaderboard:<uuid>, group:<uuid>, room:<uuid> or room:<uuid>:<uuid>",
     });
   }
   const colon = topic.indexOf(":");

@@ -25,7 +25,7 @@ Deno.test("parseEventsSettings() defaults to a 15 s heartbeat and a 140 s lifeti
   assert.throws(() => parseEventsSettings({ ATTEMPT_EVENTS_MAX_LIFETIME_MS: "1.5" }), ConfigError);
 });
 
-Deno.test("parseTopic() accepts attempt, session, user, leaderboard and room topics and lowercases the ids", () => {
+Deno.test("parseTopic() accepts attempt, session, user, leaderboard, group and room topics and lowercases the ids", () => {
   const id = "0B7C6A8E-3F52-4D7E-9A4B-2D1F0C9E8A71";
   const url = (topic: string) =>
     new URL(`http://x/attempt-events?topic=${encodeURIComponent(topic)}`);
@@ -33,10 +33,11 @@ Deno.test("parseTopic() accepts attempt, session, user, leaderboard and room top
   assert.equal(parseTopic(url(`session:${id}`)), `session:${id.toLowerCase()}`);
   assert.equal(parseTopic(url(`user:${id}`)), `user:${id.toLowerCase()}`);
   assert.equal(parseTopic(url(`leaderboard:${id}`)), `leaderboard:${id.toLowerCase()}`);
+  assert.equal(parseTopic(url(`group:${id}`)), `group:${id.toLowerCase()}`);
   assert.equal(parseTopic(url(`room:${id}`)), `room:${id.toLowerCase()}`);
   assert.equal(parseTopic(url(`room:${id}:${id}`)), `room:${id.toLowerCase()}:${id.toLowerCase()}`);
   for (
-    const topic of ["", "attempt:", "leaderboard:", `group:${id}`, `attempt:${id}x`, `attempt:${id}:x`, `room:${id}:`, `user:${id}:${id}`]
+    const topic of ["", "attempt:", "leaderboard:", "group:", `group:${id}:${id}`, `attempt:${id}x`, `attempt:${id}:x`, `room:${id}:`, `user:${id}:${id}`]
   ) {
     assert.throws(
       () => parseTopic(url(topic)),
