@@ -6,6 +6,7 @@
 
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../../types/database.types.ts";
+import { defaultLocks, type Locks } from "./locks.ts";
 import { joinSession, type JoinedSession, type JoinSessionOptions } from "./live-session.ts";
 import { type Scheduler, systemScheduler } from "./scheduler.ts";
 import { AttemptSession, type AttemptSessionOptions, type SessionContext } from "./session.ts";
@@ -25,6 +26,11 @@ export interface ExamClientOptions extends AttemptSessionOptions {
    * `apikey` and the signed-in user's token.
    */
   fetch?: Fetch;
+  /**
+   * Locks shared by the tabs (default the Web Locks API in browsers, else this
+   * process's): each tab holds its own client id; queue writes merge, never overwrite.
+   */
+  locks?: Locks;
   /** The device's clock and timers (tests pass a fake). */
   scheduler?: Scheduler;
   /** A number in [0, 1) for backoff jitter (default `Math.random`). */
@@ -62,7 +68,7 @@ export interface ExamClient {
  * ```
  */
 export function createExamClient(options: ExamClientOptions): ExamClient {
-  const { supabase, functionsUrl, store, fetch, scheduler, random, uuid, ...sessionDefaults } = options;
+  const { supabase, functionsUrl, store, locks, fetch, scheduler, random, uuid, ...sessionDefaults } = options;
   const internals = supabase as unknown as { functionsUrl?: URL | string; fetch?: Fetch };
   const baseUrl = functionsUrl ?? (internals.functionsUrl === undefined ? undefined : String(internals.functionsUrl));
   if (baseUrl === undefined) {
@@ -73,6 +79,7 @@ export function createExamClient(options: ExamClientOptions): ExamClient {
     functionsUrl: baseUrl.replace(/\/+$/, ""),
     fetch: fetch ?? internals.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     store: store ?? defaultStore(),
+    locks: locks ?? defaultLocks(),
     scheduler: scheduler ?? systemScheduler(),
     random: random ?? Math.random,
     uuid: uuid ?? (() => globalThis.crypto.randomUUID()),

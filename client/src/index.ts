@@ -39,10 +39,13 @@ export {
   indexedDbStore,
   memoryStore,
   type PersistedQueue,
+  type PersistedQueueV1,
   type QueuedOp,
+  type StoredQueue,
   type QueueStore,
 } from "./stores.ts";
-export { type NewOp, OpQueue } from "./queue.ts";
+export { type Batch, type NewOp, OpQueue, upgrade } from "./queue.ts";
+export { defaultLocks, type Locks, memoryLocks, webLocks } from "./locks.ts";
 export { backoffDelay, type BackoffOptions, parseRetryAfter } from "./backoff.ts";
 export { type ClockSample, createServerClock, type ServerClock } from "./clock.ts";
 export { type EventsMode, subscribeTopic, type TopicEvent, type TopicSubscription } from "./events.ts";
