@@ -6,6 +6,10 @@
 
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../../types/database.types.ts";
+import { type ChatRoom, type ChatRoomOptions, openChatRoom } from "./chat.ts";
+import { openLeaderboard, type LeaderboardData, type LeaderboardOptions } from "./leaderboard.ts";
+import type { LiveQuery } from "./live-query.ts";
+import { type NotificationFeed, type NotificationFeedOptions, openNotificationFeed } from "./notifications.ts";
 import { defaultLocks, type Locks } from "./locks.ts";
 import { joinSession, type JoinedSession, type JoinSessionOptions } from "./live-session.ts";
 import { type Scheduler, systemScheduler } from "./scheduler.ts";
@@ -49,10 +53,21 @@ export interface ExamClient {
   readonly sessions: {
     join(joinCode: string, options?: JoinSessionOptions): Promise<JoinedSession>;
   };
+  /** Chat rooms: history, live messages, idempotent sends, typing, read pointer. */
+  readonly chat: {
+    open(roomId: string, options?: ChatRoomOptions): Promise<ChatRoom>;
+  };
+  /** The signed-in user's notification feed with unread counts. */
+  readonly notifications: {
+    open(options?: NotificationFeedOptions): Promise<NotificationFeed>;
+  };
+  /** Live leaderboards of an academy. */
+  readonly leaderboards: {
+    open(options: LeaderboardOptions): Promise<LiveQuery<LeaderboardData>>;
+  };
   /**
-   * Extension point: helpers for other features (chat rooms, notifications,
-   * leaderboards) get the same context: the supabase client, the functions URL and
-   * an authenticated fetch, the clock. See `client/README` in the root README's SDK section.
+   * What every helper gets: the supabase client, the functions URL and an
+   * authenticated fetch, the store and locks, the clock. For helpers of your own.
    */
   readonly context: SessionContext;
 }
@@ -90,6 +105,15 @@ export function createExamClient(options: ExamClientOptions): ExamClient {
     open: (attemptId, overrides) => AttemptSession.open(context, attemptId, { ...sessionDefaults, ...overrides }),
     sessions: {
       join: (joinCode, joinOptions) => joinSession(context, joinCode, { events: sessionDefaults.events, ...joinOptions }),
+    },
+    chat: {
+      open: (roomId, roomOptions) => openChatRoom(context, roomId, { events: sessionDefaults.events, ...roomOptions }),
+    },
+    notifications: {
+      open: (feedOptions) => openNotificationFeed(context, { events: sessionDefaults.events, ...feedOptions }),
+    },
+    leaderboards: {
+      open: (boardOptions) => openLeaderboard(context, { events: sessionDefaults.events, ...boardOptions }),
     },
   };
 }
