@@ -189,6 +189,8 @@ describe('the demo pages', () => {
     await teacherPage.click('#pause');
     await tab1.bringToFront();
     await waitText(tab1, '#notice', /paused the exam/);
+    await waitFor(tab1, '#timer[data-paused=true]');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the timer's next tick shows the frozen time
     const frozen = await text(tab1, '#timer');
     await new Promise((resolve) => setTimeout(resolve, 2200));
     expect(await text(tab1, '#timer')).toBe(frozen);
