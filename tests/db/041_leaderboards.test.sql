@@ -39,7 +39,7 @@ begin
   return attempt;
 end;
 $$;
-grant execute on function pg_temp.take_quiz(integer, text) to authenticated;
+grant execute on function pg_temp.take_quiz(integer, public.attempt_mode) to authenticated;
 
 select tests.rls_enabled('public', 'leaderboard_entries');
 select tests.rls_enabled('public', 'user_skill_progress');
