@@ -9,30 +9,35 @@ import { devCluster, openDevDatabase } from './lib/dev-database.mjs';
 import { mintToken } from './lib/jwt.mjs';
 import { ensurePrerequisites } from './lib/prerequisites.mjs';
 import { superviseFunctions, writeDatabaseTypes } from './lib/stack.mjs';
+import { buildDemo } from './build-demo.mjs';
 
 ensurePrerequisites();
 const database = openDevDatabase();
 writeDatabaseTypes(database.url);
 // The Auth stand-in's ES256 key is kept under .local/, so sessions survive a restart.
 const signingKey = loadSigningKey(path.join(LOCAL_DIR, 'auth-signing-key.json'));
+// The demo pages at /demo/ get the SDK bundle and the anon key.
+await buildDemo();
+const anonKey = mintToken({ role: 'anon', expiresInSeconds: 10 * 365 * 24 * 3600 });
 // A functions server that exits (a crash, a kill) is started again; the database stays up.
 const functions = await superviseFunctions({
   port: DEV_PORTS.api,
   dbUrl: database.url,
   signingKey,
   quiet: false,
+  env: { DEMO_ANON_KEY: anonKey },
   onRestart: ({ code, signal, restartMs }) =>
     console.error(`The functions server exited (${signal ?? `code ${code}`}); serving again after ${restartMs} ms`),
 });
 
 const api = apiUrl(DEV_PORTS.api);
-const anonKey = mintToken({ role: 'anon', expiresInSeconds: 10 * 365 * 24 * 3600 });
 const users = DEMO_USERS.map((user) => `  ${user.key.padEnd(9)} ${user.email.padEnd(26)} ${user.id}`);
 console.log(`
 examsync local stack is running${database.created ? ' (new database with demo data)' : ''}
 
   API URL          ${api}
   Functions        ${api}/functions/v1/<name>   (try ${api}/functions/v1/health)
+  Demo pages       ${api}/demo/   (student exam, teacher live session)
   DB URL           ${database.url}
   JWT secret       ${DEV_JWT_SECRET}
   Auth             ${api}/auth/v1   (ES256 keys at ${api}/auth/v1/.well-known/jwks.json)

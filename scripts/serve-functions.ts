@@ -23,6 +23,7 @@ import { json } from "../functions/_shared/http.ts";
 import { AUTH_PREFIX, createAuthHandler } from "./auth/handler.ts";
 import { signerFromEnv } from "./auth/keys.ts";
 import { createRestHandler, REST_PREFIX } from "./rest/handler.ts";
+import { createDemoHandler, DEMO_PREFIX } from "./demo-static.ts";
 
 /** A function's exported handler. */
 export type FunctionHandler = (request: Request) => Response | Promise<Response>;
@@ -67,6 +68,8 @@ export interface RouterOptions {
   auth?: FunctionHandler;
   /** Serves `/rest/v1/*` (the PostgREST stand-in); 404 when absent. */
   rest?: FunctionHandler;
+  /** Serves `/demo/*` (the demo pages); 404 when absent. */
+  demo?: FunctionHandler;
 }
 
 /**
@@ -133,6 +136,7 @@ async function dispatch(
       return answerPreflight(request) ?? withCors(await handler(request));
     }
   }
+  if (options.demo && isUnder(url.pathname, DEMO_PREFIX)) return options.demo(request);
   const rest = url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : undefined;
   const slash = rest?.indexOf("/") ?? -1;
   const name = slash === -1 ? rest : rest?.slice(0, slash);
@@ -167,6 +171,13 @@ function readPort(value: string | undefined): number {
   return port;
 }
 
+/** The demo pages when `DEMO_ANON_KEY` is set (`npm run dev` sets it). */
+function demoHandler(): FunctionHandler | undefined {
+  const anonKey = Deno.env.get("DEMO_ANON_KEY");
+  if (!anonKey) return undefined;
+  return createDemoHandler({ root: new URL("../demo/", import.meta.url), config: { anonKey } });
+}
+
 async function main(): Promise<void> {
   getConfig(); // fail fast on a bad environment
   const port = readPort(Deno.env.get("FUNCTIONS_PORT"));
@@ -190,7 +201,7 @@ async function main(): Promise<void> {
         } at http://${hostname}:${port}${PREFIX}<name>`,
       );
     },
-  }, createRouter(functions, { auth, rest }));
+  }, createRouter(functions, { auth, rest, demo: demoHandler() }));
 
   let stopping = false;
   async function stop(signal: string): Promise<void> {

@@ -96,6 +96,9 @@ try {
   await suite('client SDK build (tsc -p client)', npmBin('tsc'), ['-p', 'client'],
     byExitCode);
 
+  // The demo pages' SDK bundle, for the browser tests.
+  await suite('demo bundle (esbuild)', process.execPath, ['scripts/build-demo.mjs'], byExitCode);
+
   // The Auth stand-in signs with a fresh ES256 key; vitest gets it to check signatures.
   const signingKey = generateSigningKey();
   env.AUTH_SIGNING_KEY = JSON.stringify(signingKey);

@@ -6,6 +6,11 @@
 
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../../types/database.types.ts";
+import { type ChatRoom, type ChatRoomOptions, openChatRoom } from "./chat.ts";
+import { openLeaderboard, type LeaderboardData, type LeaderboardOptions } from "./leaderboard.ts";
+import type { LiveQuery } from "./live-query.ts";
+import { type NotificationFeed, type NotificationFeedOptions, openNotificationFeed } from "./notifications.ts";
+import { defaultLocks, type Locks } from "./locks.ts";
 import { joinSession, type JoinedSession, type JoinSessionOptions } from "./live-session.ts";
 import { type Scheduler, systemScheduler } from "./scheduler.ts";
 import { AttemptSession, type AttemptSessionOptions, type SessionContext } from "./session.ts";
@@ -25,6 +30,11 @@ export interface ExamClientOptions extends AttemptSessionOptions {
    * `apikey` and the signed-in user's token.
    */
   fetch?: Fetch;
+  /**
+   * Locks shared by the tabs (default the Web Locks API in browsers, else this
+   * process's): each tab holds its own client id; queue writes merge, never overwrite.
+   */
+  locks?: Locks;
   /** The device's clock and timers (tests pass a fake). */
   scheduler?: Scheduler;
   /** A number in [0, 1) for backoff jitter (default `Math.random`). */
@@ -43,10 +53,21 @@ export interface ExamClient {
   readonly sessions: {
     join(joinCode: string, options?: JoinSessionOptions): Promise<JoinedSession>;
   };
+  /** Chat rooms: history, live messages, idempotent sends, typing, read pointer. */
+  readonly chat: {
+    open(roomId: string, options?: ChatRoomOptions): Promise<ChatRoom>;
+  };
+  /** The signed-in user's notification feed with unread counts. */
+  readonly notifications: {
+    open(options?: NotificationFeedOptions): Promise<NotificationFeed>;
+  };
+  /** Live leaderboards of an academy. */
+  readonly leaderboards: {
+    open(options: LeaderboardOptions): Promise<LiveQuery<LeaderboardData>>;
+  };
   /**
-   * Extension point: helpers for other features (chat rooms, notifications,
-   * leaderboards) get the same context: the supabase client, the functions URL and
-   * an authenticated fetch, the clock. See `client/README` in the root README's SDK section.
+   * What every helper gets: the supabase client, the functions URL and an
+   * authenticated fetch, the store and locks, the clock. For helpers of your own.
    */
   readonly context: SessionContext;
 }
@@ -62,7 +83,7 @@ export interface ExamClient {
  * ```
  */
 export function createExamClient(options: ExamClientOptions): ExamClient {
-  const { supabase, functionsUrl, store, fetch, scheduler, random, uuid, ...sessionDefaults } = options;
+  const { supabase, functionsUrl, store, locks, fetch, scheduler, random, uuid, ...sessionDefaults } = options;
   const internals = supabase as unknown as { functionsUrl?: URL | string; fetch?: Fetch };
   const baseUrl = functionsUrl ?? (internals.functionsUrl === undefined ? undefined : String(internals.functionsUrl));
   if (baseUrl === undefined) {
@@ -73,6 +94,7 @@ export function createExamClient(options: ExamClientOptions): ExamClient {
     functionsUrl: baseUrl.replace(/\/+$/, ""),
     fetch: fetch ?? internals.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     store: store ?? defaultStore(),
+    locks: locks ?? defaultLocks(),
     scheduler: scheduler ?? systemScheduler(),
     random: random ?? Math.random,
     uuid: uuid ?? (() => globalThis.crypto.randomUUID()),
@@ -83,6 +105,15 @@ export function createExamClient(options: ExamClientOptions): ExamClient {
     open: (attemptId, overrides) => AttemptSession.open(context, attemptId, { ...sessionDefaults, ...overrides }),
     sessions: {
       join: (joinCode, joinOptions) => joinSession(context, joinCode, { events: sessionDefaults.events, ...joinOptions }),
+    },
+    chat: {
+      open: (roomId, roomOptions) => openChatRoom(context, roomId, { events: sessionDefaults.events, ...roomOptions }),
+    },
+    notifications: {
+      open: (feedOptions) => openNotificationFeed(context, { events: sessionDefaults.events, ...feedOptions }),
+    },
+    leaderboards: {
+      open: (boardOptions) => openLeaderboard(context, { events: sessionDefaults.events, ...boardOptions }),
     },
   };
 }

@@ -39,14 +39,35 @@ export {
   indexedDbStore,
   memoryStore,
   type PersistedQueue,
+  type PersistedQueueV1,
   type QueuedOp,
+  type StoredQueue,
   type QueueStore,
 } from "./stores.ts";
-export { type NewOp, OpQueue } from "./queue.ts";
+export { type Batch, type NewOp, OpQueue, upgrade } from "./queue.ts";
+export { defaultLocks, type Locks, memoryLocks, webLocks } from "./locks.ts";
 export { backoffDelay, type BackoffOptions, parseRetryAfter } from "./backoff.ts";
 export { type ClockSample, createServerClock, type ServerClock } from "./clock.ts";
 export { type EventsMode, subscribeTopic, type TopicEvent, type TopicSubscription } from "./events.ts";
 export { joinSession, type JoinedSession, type JoinSessionOptions, type SessionParticipant } from "./live-session.ts";
+export { type ChatMessage, type ChatRoom, type ChatRoomOptions, type ChatRoomState, openChatRoom } from "./chat.ts";
+export {
+  type Notification,
+  type NotificationFeed,
+  type NotificationFeedData,
+  type NotificationFeedOptions,
+  openNotificationFeed,
+  type UnreadCounts,
+} from "./notifications.ts";
+export {
+  type LeaderboardData,
+  type LeaderboardEntry,
+  type LeaderboardOptions,
+  type LeaderboardPeriod,
+  type LeaderboardRank,
+  openLeaderboard,
+} from "./leaderboard.ts";
+export { type LiveQuery, liveQuery, type LiveQueryOptions, type LiveState } from "./live-query.ts";
 export { type Scheduler, systemScheduler } from "./scheduler.ts";
 export { type Fetch, opIndexOf, postSync, type SyncOutcome } from "./transport.ts";
 export type { JsonValue, Op, OpResult, SyncResponse } from "../../types/sync.ts";

@@ -15,6 +15,7 @@ import { createServerClock, type ServerClock } from "./clock.ts";
 import { Emitter } from "./emitter.ts";
 import { type EventsMode, subscribeTopic, type TopicEvent, type TopicSubscription } from "./events.ts";
 import { type NewOp, OpQueue } from "./queue.ts";
+import type { Locks } from "./locks.ts";
 import type { Scheduler, TimerHandle } from "./scheduler.ts";
 import type { QueueStore } from "./stores.ts";
 import { type Fetch, opIndexOf, postSync } from "./transport.ts";
@@ -104,6 +105,8 @@ export interface SessionContext {
   fetch: Fetch;
   functionsUrl: string;
   store: QueueStore;
+  /** Shared by the tabs: who holds which client id, and writes of the queue document. */
+  locks: Locks;
   scheduler: Scheduler;
   random: () => number;
   uuid: () => string;
@@ -200,6 +203,7 @@ export class AttemptSession {
       key: `examsync:attempt:${attemptId}`,
       uuid: ctx.uuid,
       now: () => ctx.scheduler.now(),
+      locks: ctx.locks,
     });
     const session = new AttemptSession(ctx, attemptId, snapshot, queue, options);
     session.clock.sample(sample);
@@ -210,7 +214,7 @@ export class AttemptSession {
     return session;
   }
 
-  /** The device's id (`clientId` of every batch), kept with the queue across reloads. */
+  /** This tab's client id (`clientId` of its batches), taken back by the next page after a reload. */
   get clientId(): string {
     return this.#queue.clientId;
   }
@@ -353,6 +357,7 @@ export class AttemptSession {
     this.#unhook?.();
     await this.#running;
     await this.#queue.settled().catch(() => {});
+    await this.#queue.close();
   }
 
   // --- internals -------------------------------------------------------------------------
@@ -415,11 +420,12 @@ export class AttemptSession {
 
   /** One request. `continue`: send again now; `retry`: a retry is scheduled; `stop`: nothing more to do. */
   async #sendOnce(keepalive: boolean): Promise<"continue" | "retry" | "stop"> {
-    const batch = this.#queue.peek(this.#batchLimit, this.#options.maxBatchBytes);
+    const { clientId, ops: batch } = this.#queue.peek(this.#batchLimit, this.#options.maxBatchBytes);
     if (batch.length === 0) return "stop";
     this.#syncing = true;
     this.#changed();
-    const outcome = await postSync({ attemptId: this.attemptId, clientId: this.clientId, ops: batch }, {
+    // Ops adopted from a closed tab go under the client id they were made with.
+    const outcome = await postSync({ attemptId: this.attemptId, clientId, ops: batch }, {
       fetch: this.#ctx.fetch,
       url: `${this.#ctx.functionsUrl}/attempt-sync`,
       now: () => this.#ctx.scheduler.now(),

@@ -1,8 +1,11 @@
 /**
  * Where the offline queue lives: a {@linkcode QueueStore} keeps one small document
- * per attempt and device (its client id, its next seq and the ops not yet
- * acknowledged). IndexedDB in browsers, a file in Node, memory in tests; any other
- * store (React Native's AsyncStorage, SQLite...) implements the same two methods.
+ * per attempt (the client ids of the tabs and devices that used it, their next seq,
+ * and every op not yet acknowledged, each with the client id it was made under).
+ * IndexedDB in browsers, a file in Node, memory in tests; any other store (React
+ * Native's AsyncStorage, SQLite...) implements the same two methods. Tabs never
+ * save a document they did not just read: every change is a read-modify-write,
+ * atomic in `update` when the store has one, else under an exclusive lock.
  *
  * @module
  */
@@ -12,28 +15,48 @@ import type { Op } from "../../types/sync.ts";
 /** An op waiting for the server's acknowledgement, with when it was made. */
 export interface QueuedOp {
   op: Op;
+  /** The client id the op was made under (its `seq` counts in that client's sequence). */
+  clientId: string;
   /** Device time the op was made (ms since the epoch). */
   queuedAt: number;
 }
 
-/** What a store keeps for one attempt on one device. */
+/** What a store keeps for one attempt (shared by the tabs of a browser). */
 export interface PersistedQueue {
-  version: 1;
-  /** The device's id sent as `clientId`: the same across reloads, so seq keeps growing. */
-  clientId: string;
-  /** The seq the next op gets. */
-  nextSeq: number;
+  version: 2;
+  /**
+   * Client ids (one per tab open at once: a reload takes back a free one, so seq
+   * keeps growing), each with the seq its next op gets.
+   */
+  clients: Record<string, { nextSeq: number }>;
   /** Ops not acknowledged yet, oldest first. */
   ops: QueuedOp[];
 }
+
+/** The first document format (one client id); read and upgraded on load. */
+export interface PersistedQueueV1 {
+  version: 1;
+  clientId: string;
+  nextSeq: number;
+  ops: { op: Op; queuedAt: number }[];
+}
+
+/** A document as a store may hold it. */
+export type StoredQueue = PersistedQueue | PersistedQueueV1;
 
 /**
  * Durable key-value storage of queue documents. `save` must not resolve before
  * the document is durable (a reload or crash after it loses nothing).
  */
 export interface QueueStore {
-  load(key: string): Promise<PersistedQueue | undefined>;
+  load(key: string): Promise<StoredQueue | undefined>;
   save(key: string, value: PersistedQueue): Promise<void>;
+  /**
+   * Optional atomic read-modify-write: reads the document, saves `change(it)` and
+   * resolves with it, with no other write in between (even from another tab).
+   * Stores without it get load and save under an exclusive lock.
+   */
+  update?(key: string, change: (current: StoredQueue | undefined) => PersistedQueue): Promise<PersistedQueue>;
   /** Forgets a key (optional). */
   remove?(key: string): Promise<void>;
 }
@@ -45,8 +68,8 @@ export interface QueueStore {
  * @example
  * ```ts
  * const store = memoryStore();
- * await store.save("k", { version: 1, clientId: "c", nextSeq: 0, ops: [] });
- * (await store.load("k"))?.clientId; // "c"
+ * await store.save("k", { version: 2, clients: { c: { nextSeq: 0 } }, ops: [] });
+ * (await store.load("k"))?.version; // 2
  * ```
  */
 export function memoryStore(): QueueStore & { readonly data: Map<string, string> } {
@@ -55,10 +78,17 @@ export function memoryStore(): QueueStore & { readonly data: Map<string, string>
     data,
     load: async (key) => {
       const text = data.get(key);
-      return text === undefined ? undefined : JSON.parse(text) as PersistedQueue;
+      return text === undefined ? undefined : JSON.parse(text) as StoredQueue;
     },
     save: async (key, value) => {
       data.set(key, JSON.stringify(value));
+    },
+    // Synchronous between the read and the write: nothing can come in between.
+    update: async (key, change) => {
+      const text = data.get(key);
+      const next = change(text === undefined ? undefined : JSON.parse(text) as StoredQueue);
+      data.set(key, JSON.stringify(next));
+      return next;
     },
     remove: async (key) => {
       data.delete(key);
@@ -94,7 +124,7 @@ export function fileStore(directory: string): QueueStore {
   return {
     async load(key) {
       try {
-        return JSON.parse(await (await getFs()).readFile(fileOf(key), "utf8")) as PersistedQueue;
+        return JSON.parse(await (await getFs()).readFile(fileOf(key), "utf8")) as StoredQueue;
       } catch (error) {
         if ((error as { code?: string }).code === "ENOENT") return undefined;
         throw error;
@@ -116,7 +146,8 @@ export function fileStore(directory: string): QueueStore {
 /**
  * A store in the browser's IndexedDB (database `databaseName`, object store
  * `queues`); each save is one readwrite transaction, resolved on `complete` (and
- * `durability: "strict"` where the browser supports it).
+ * `durability: "strict"` where the browser supports it), and `update` reads and
+ * writes in one readwrite transaction, which IndexedDB runs alone across tabs.
  *
  * @example
  * ```ts
@@ -143,9 +174,21 @@ export function indexedDbStore(databaseName = "examsync", factory: IDBFactory = 
     });
   };
   return {
-    load: async (key) => (await run("readonly", (store) => store.get(key))) as PersistedQueue | undefined,
+    load: async (key) => (await run("readonly", (store) => store.get(key))) as StoredQueue | undefined,
     save: async (key, value) => {
       await run("readwrite", (store) => store.put(value, key));
+    },
+    update: async (key, change) => {
+      let next: PersistedQueue | undefined;
+      await run("readwrite", (store) => {
+        const read = store.get(key);
+        read.onsuccess = () => {
+          next = change(read.result as StoredQueue | undefined);
+          store.put(next, key);
+        };
+        return read;
+      });
+      return next!;
     },
     remove: async (key) => {
       await run("readwrite", (store) => store.delete(key));

@@ -3,6 +3,7 @@
 // depends on: an op id seen before answers `duplicate` and changes nothing; a stale
 // base_version of another client is a conflict (strategy `server`: an open conflict);
 // an answer Postgres cannot store refuses the whole batch with 400 naming the op.
+import { type Locks, memoryLocks } from '../src/locks.ts';
 import type { Scheduler } from '../src/scheduler.ts';
 import type { Fetch } from '../src/transport.ts';
 import type { Op, OpResult } from '../../types/sync.ts';
@@ -276,4 +277,37 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 /** N question ids. */
 export function questionIds(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `00000000-0000-4000-a000-${String(i + 1).padStart(12, '0')}`);
+}
+
+/**
+ * The browser's Web Locks as the tabs of one origin share them: `page(owner)` is one
+ * tab's view, and `kill(owner)` releases every lock that tab held (a crashed tab's
+ * locks are released by the browser).
+ */
+export class FakeLocks {
+  readonly #world = memoryLocks();
+  readonly #held = new Map<number, Set<() => void>>();
+
+  page(owner: number): Locks {
+    return {
+      tryHold: async (name) => {
+        const release = await this.#world.tryHold(name);
+        if (release === undefined) return undefined;
+        const mine = this.#held.get(owner) ?? new Set();
+        this.#held.set(owner, mine);
+        mine.add(release);
+        return () => {
+          mine.delete(release);
+          release();
+        };
+      },
+      isHeld: (name) => this.#world.isHeld(name),
+      exclusive: (name, body) => this.#world.exclusive(name, body),
+    };
+  }
+
+  kill(owner: number): void {
+    for (const release of this.#held.get(owner) ?? []) release();
+    this.#held.delete(owner);
+  }
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createExamClient } from '../src/client.ts';
 import { memoryStore, type QueueStore } from '../src/stores.ts';
 import type { AttemptSession } from '../src/session.ts';
-import { FakeClock, FakeNetwork, FakeServer, type Fault, questionIds, rng, uuidFrom } from './fakes.ts';
+import { FakeClock, FakeLocks, FakeNetwork, FakeServer, type Fault, questionIds, rng, uuidFrom } from './fakes.ts';
 
 export const PROPERTY_SEED = 0x5eed_0014;
 export const PROPERTY_SCHEDULES = Number(process.env.EXAMSYNC_PROPERTY_SCHEDULES ?? 2000);
@@ -31,6 +31,7 @@ async function runSchedule(seed: number): Promise<string | undefined> {
   let healed = false;
   const network = new FakeNetwork(server, clock, () => (healed ? 'ok' : pick(random)));
   const shared = memoryStore();
+  const locks = new FakeLocks();
   const dead = new Set<number>();
   // Each page's view of the one store: a crashed page writes nothing more.
   const storeOf = (page: number): QueueStore => ({
@@ -47,6 +48,7 @@ async function runSchedule(seed: number): Promise<string | undefined> {
     owner += 1;
     const exam = createExamClient({
       supabase: server.supabase(), functionsUrl: 'http://fake/functions/v1', fetch: network.fetch(owner), store: storeOf(owner),
+      locks: locks.page(owner),
       scheduler: clock.scheduler(owner), random, uuid: uuidFrom(random), events: 'none', pageLifecycle: false,
       autoSaveIntervalMs: 1000 + Math.floor(random() * 5000), maxBatchOps: 1 + Math.floor(random() * 8),
       requestTimeoutMs: 2000, backoff: { baseMs: 200, maxMs: 5000 },
@@ -76,6 +78,7 @@ async function runSchedule(seed: number): Promise<string | undefined> {
       dead.add(owner);
       clock.kill(owner);
       network.kill(owner);
+      locks.kill(owner);
       await open();
     } else {
       await clock.advance(Math.floor(random() * 8000));

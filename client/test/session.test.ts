@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createExamClient } from '../src/client.ts';
 import { memoryStore, type QueueStore } from '../src/stores.ts';
 import type { AttemptSessionOptions } from '../src/session.ts';
-import { FakeClock, FakeNetwork, FakeServer, type Fault, questionIds, rng, uuidFrom } from './fakes.ts';
+import { FakeClock, FakeLocks, FakeNetwork, FakeServer, type Fault, questionIds, rng, uuidFrom } from './fakes.ts';
 
 const Q = questionIds(5);
 
@@ -12,17 +12,18 @@ function setup(options: { faults?: () => Fault; store?: QueueStore; seed?: numbe
   const network = new FakeNetwork(server, clock, options.faults);
   const store = options.store ?? memoryStore();
   const random = rng(options.seed ?? 1);
+  const locks = new FakeLocks();
   let owner = 0;
   const open = async (sessionOptions: AttemptSessionOptions = {}) => {
     owner += 1;
     const exam = createExamClient({
       supabase: server.supabase(), functionsUrl: 'http://fake/functions/v1', fetch: network.fetch(owner), store,
-      scheduler: clock.scheduler(owner), random, uuid: uuidFrom(random), events: 'none', pageLifecycle: false,
+      locks: locks.page(owner), scheduler: clock.scheduler(owner), random, uuid: uuidFrom(random), events: 'none', pageLifecycle: false,
       ...sessionOptions,
     });
     return { session: await exam.open(server.attemptId), owner };
   };
-  return { clock, server, network, store, open };
+  return { clock, server, network, store, locks, open };
 }
 
 describe('AttemptSession batching', () => {
@@ -139,6 +140,7 @@ describe('AttemptSession persistence', () => {
     // The page crashes: its timers and requests die with it.
     first.clock.kill(owner);
     first.network.kill(owner);
+    first.locks.kill(owner);
     first.network.offline = false;
 
     const { session: reloaded } = await first.open();

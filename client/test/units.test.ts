@@ -49,9 +49,9 @@ describe('fileStore()', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'examsync-store-'));
     const store = fileStore(dir);
     expect(await store.load('examsync:attempt:1')).toBeUndefined();
-    await store.save('examsync:attempt:1', { version: 1, clientId: 'c', nextSeq: 3, ops: [] });
-    await store.save('examsync:attempt:1', { version: 1, clientId: 'c', nextSeq: 4, ops: [] });
-    expect((await fileStore(dir).load('examsync:attempt:1'))?.nextSeq).toBe(4);
+    await store.save('examsync:attempt:1', { version: 2, clients: { c: { nextSeq: 3 } }, ops: [] });
+    await store.save('examsync:attempt:1', { version: 2, clients: { c: { nextSeq: 4 } }, ops: [] });
+    expect(await fileStore(dir).load('examsync:attempt:1')).toEqual({ version: 2, clients: { c: { nextSeq: 4 } }, ops: [] });
     expect(fs.readdirSync(dir)).toHaveLength(1);
     fs.rmSync(dir, { recursive: true });
   });
