@@ -72,3 +72,22 @@ insert into private.question_keys (question_id, correct, tolerance, accepted_tex
   ('00000000-0000-4000-8000-0000000e9004', '125', 10, null),
   ('00000000-0000-4000-8000-0000000e9005', null, null, '{nephron}')
 on conflict (question_id) do nothing;
+
+-- Chat for the demo pages, written through the RPCs as the users themselves: Northwind's
+-- announcement room with a welcome from Ada, and Sara's mentor room with Tomas.
+begin;
+set local role authenticated;
+select from set_config('request.jwt.claims', '{"sub": "a0000000-0000-4000-8000-000000000001", "role": "authenticated"}', true);
+select from public.send_message(
+  (select r.id from public.create_academy_room('00000000-0000-4000-8000-00000000a001', 'Northwind announcements') as r),
+  'Welcome to Northwind! Exams and live sessions are announced here.', '5eed0000-0000-4000-8000-000000000001');
+select from set_config('request.jwt.claims', '{"sub": "a0000000-0000-4000-8000-000000000003", "role": "authenticated"}', true);
+select from set_config('seed.mentor_room', (select r.id::text from public.open_mentor_room(
+  '00000000-0000-4000-8000-00000000a001', 'a0000000-0000-4000-8000-000000000002') as r), true);
+select from public.send_message(current_setting('seed.mentor_room')::uuid,
+  'Hi Tomas, could we go over the renal physiology questions?', '5eed0000-0000-4000-8000-000000000002');
+select from set_config('request.jwt.claims', '{"sub": "a0000000-0000-4000-8000-000000000002", "role": "authenticated"}', true);
+select from public.send_message(current_setting('seed.mentor_room')::uuid,
+  'Of course, Sara. Start with the practice exam and ask me about anything that surprises you.',
+  '5eed0000-0000-4000-8000-000000000003');
+commit;
