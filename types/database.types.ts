@@ -1302,7 +1302,13 @@ export type Database = {
       };
       "get_session_dashboard": {
         Args: { "p_session_id": string };
-        Returns: Json;
+        Returns: Database["public"]["CompositeTypes"]["session_dashboard"];
+        SetofOptions: {
+          from: "*";
+          to: "session_dashboard";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
       };
       "join_exam_session": {
         Args: { "p_join_code": string };
@@ -1751,6 +1757,61 @@ export type Database = {
         "rejected_ops": number | null;
         "errors": number | null;
         "active_connections": number | null;
+      };
+      "session_dashboard": {
+        "session":
+          | Database["public"]["CompositeTypes"]["session_dashboard_session"]
+          | null;
+        "participants":
+          | (Database["public"]["CompositeTypes"][
+            "session_dashboard_participant"
+          ])[]
+          | null;
+        "totals":
+          | Database["public"]["CompositeTypes"]["session_dashboard_totals"]
+          | null;
+        "server_now": string | null;
+        "last_event_id": number | null;
+      };
+      "session_dashboard_participant": {
+        "user_id": string | null;
+        "display_name": string | null;
+        "status": Database["public"]["Enums"]["participant_status"] | null;
+        "joined_at": string | null;
+        "removal_reason": string | null;
+        "attempt_id": string | null;
+        "attempt_status": Database["public"]["Enums"]["attempt_status"] | null;
+        "connected_devices": number | null;
+        "last_heartbeat_at": string | null;
+        "answered": number | null;
+        "total": number | null;
+        "flagged": number | null;
+        "current_question_id": string | null;
+        "remaining_ms": number | null;
+        "extension_seconds": number | null;
+        "score": number | null;
+        "max_score": number | null;
+        "grading_status": Database["public"]["Enums"]["grading_status"] | null;
+      };
+      "session_dashboard_session": {
+        "id": string | null;
+        "exam_id": string | null;
+        "title": string | null;
+        "status": Database["public"]["Enums"]["session_status"] | null;
+        "join_code": string | null;
+        "started_at": string | null;
+        "deadline_at": string | null;
+        "paused_at": string | null;
+        "ended_at": string | null;
+        "remaining_ms": number | null;
+      };
+      "session_dashboard_totals": {
+        "joined": number | null;
+        "waiting": number | null;
+        "active": number | null;
+        "submitted": number | null;
+        "removed": number | null;
+        "disconnected": number | null;
       };
     };
   };

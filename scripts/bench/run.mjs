@@ -151,7 +151,7 @@ try {
       deno: round(cpuSeconds(functions.pid) - cpuBefore.deno, 2),
       load: round(cpuSeconds('self') - cpuBefore.load, 2),
     };
-    psql(url, { sql: 'checkpoint' });
+    psql(localDbUrl(PORTS.db, 'supabase_admin'), { sql: 'checkpoint' });
     const bytesAfter = tableBytes();
     const batches = sync.latencyMs.count;
     const growth = Object.fromEntries(Object.entries(bytesAfter)

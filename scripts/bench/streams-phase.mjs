@@ -1,4 +1,5 @@
 // Phase 2: resident memory per open SSE stream of a server process.
+import { setMaxListeners } from 'node:events';
 import { openEventStream } from '../lib/sse-reader.mjs';
 import { rssKiB } from './proc.mjs';
 import { sleep } from './load.mjs';
@@ -11,6 +12,7 @@ import { sleep } from './load.mjs';
  */
 export async function memoryPerStream(pid, count, urlOf) {
   const abort = new AbortController();
+  setMaxListeners(0, abort.signal);
   await sleep(1000);
   const before = rssKiB(pid);
   for (let start = 0; start < count; start += 200) {

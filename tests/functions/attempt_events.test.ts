@@ -283,7 +283,7 @@ Deno.test("attemptEvents() loses nothing of events committed while streams open"
   });
 });
 
-Deno.test("attemptEvents() reads each notification once per topic for all its streams", async () => {
+Deno.test("attemptEvents() reads each event once per topic for all its streams", async () => {
   await withEventsServer({}, async ({ fixture, open, save, hub }) => {
     const student = fixture.students[0]!;
     const attemptId = await fixture.startAttempt(student);
@@ -304,7 +304,9 @@ Deno.test("attemptEvents() reads each notification once per topic for all its st
     const received = [];
     for (const stream of streams) received.push((await readEvents(stream, 1))[0]!.id);
     assert.equal(new Set(received).size, 1, "every stream got the same event");
-    assert.equal(hub.stats().fetches - before, 1, "one outbox query for five streams");
+    // The feed's poll hands the event over (no query of the topic), or one read of the topic
+    // catches up when the topic was being read: never one query per stream.
+    assert.ok(hub.stats().fetches - before <= 1, "at most one outbox query of the topic for five streams");
   });
 });
 
