@@ -160,7 +160,10 @@ export async function openOutboxFeed(options: OutboxFeedOptions): Promise<Outbox
     let xmin: bigint | undefined;
     let xmax = 0n;
     for (;;) {
-      const { rows } = await client.query<PollRow>({ text: POLL, values: [after.toString(), FEED_PAGE_SIZE] });
+      const { rows } = await client.query<PollRow>({
+        text: POLL,
+        values: [after.toString(), FEED_PAGE_SIZE],
+      });
       xmin ??= BigInt(rows[0]!.xmin);
       xmax = BigInt(rows[0]!.xmax);
       const events: StreamEvent[] = [];
@@ -181,7 +184,8 @@ export async function openOutboxFeed(options: OutboxFeedOptions): Promise<Outbox
       }
       if (events.length < FEED_PAGE_SIZE || closed) break;
     }
-    pending.push({ id: newest, xmax });
+    // One entry per id: the first snapshot that saw it is the one to wait for.
+    if (pending[pending.length - 1]?.id !== newest) pending.push({ id: newest, xmax });
     while (pending.length > 0 && pending[0]!.xmax <= xmin) safe = pending.shift()!.id;
     if (startHorizon !== undefined && startHorizon <= xmin) {
       startHorizon = undefined;

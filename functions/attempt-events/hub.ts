@@ -21,7 +21,7 @@ import { type Db, getDb } from "../_shared/db.ts";
 import { getConfig } from "../_shared/env.ts";
 import type { StreamEvent } from "../../types/sync.ts";
 import { getEventsSettings } from "./config.ts";
-import { type OutboxFeed, openOutboxFeed } from "./feed.ts";
+import { openOutboxFeed, type OutboxFeed } from "./feed.ts";
 import { PAGE_SIZE, selectEvents } from "./outbox.ts";
 import { type EncodedEvent, encodeEvent } from "./sse.ts";
 
@@ -174,7 +174,9 @@ export function createOutboxHub(options: OutboxHubOptions = {}): OutboxHub {
     listening = undefined;
     generation++;
     if (!wasConnected || closed || topics.size === 0) return;
-    console.error(`attempt-events: the outbox feed connection closed (${error}); opening it again in ${retryMs} ms`);
+    console.error(
+      `attempt-events: the outbox feed connection closed (${error}); opening it again in ${retryMs} ms`,
+    );
     scheduleReconnect(retryMs);
   }
 
@@ -328,7 +330,13 @@ export function createOutboxHub(options: OutboxHubOptions = {}): OutboxHub {
   function stats(): HubStats {
     let streams = 0;
     for (const state of topics.values()) streams += state.subscribers.size;
-    return { listening: connected, topics: topics.size, streams, polls: polls + (feed?.polls ?? 0), fetches };
+    return {
+      listening: connected,
+      topics: topics.size,
+      streams,
+      polls: polls + (feed?.polls ?? 0),
+      fetches,
+    };
   }
 
   async function close(): Promise<void> {

@@ -20,5 +20,7 @@ Deno.serve({ port, hostname: "127.0.0.1", onListen: () => console.log("listening
       if (mine !== undefined) streams.delete(mine);
     },
   });
-  return new Response(body, { headers: { "content-type": "text/event-stream", "cache-control": "no-cache" } });
+  return new Response(body, {
+    headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
+  });
 });

@@ -306,7 +306,10 @@ Deno.test("attemptEvents() reads each event once per topic for all its streams",
     assert.equal(new Set(received).size, 1, "every stream got the same event");
     // The feed's poll hands the event over (no query of the topic), or one read of the topic
     // catches up when the topic was being read: never one query per stream.
-    assert.ok(hub.stats().fetches - before <= 1, "at most one outbox query of the topic for five streams");
+    assert.ok(
+      hub.stats().fetches - before <= 1,
+      "at most one outbox query of the topic for five streams",
+    );
   });
 });
 
