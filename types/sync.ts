@@ -357,6 +357,66 @@ export const SyncResponseSchema = z.object({
   remainingMs: z.number().int().min(0),
 });
 
+/** `get_session_dashboard`'s session: its state and the time left for everyone. */
+export const SessionDashboardSessionSchema = z.object({
+  id: UuidSchema,
+  exam_id: UuidSchema,
+  title: z.string(),
+  status: z.enum(["scheduled", "lobby", "active", "paused", "ended"]),
+  join_code: z.string(),
+  started_at: z.string().nullable(),
+  deadline_at: z.string().nullable(),
+  paused_at: z.string().nullable(),
+  ended_at: z.string().nullable(),
+  /** Null before launch and once ended. */
+  remaining_ms: z.number().int().min(0).nullable(),
+});
+
+/** One student of `get_session_dashboard`. */
+export const SessionDashboardParticipantSchema = z.object({
+  user_id: UuidSchema,
+  display_name: z.string().nullable(),
+  status: z.enum(["waiting", "admitted", "active", "submitted", "removed", "banned"]),
+  joined_at: z.string(),
+  removal_reason: z.string().nullable(),
+  attempt_id: UuidSchema.nullable(),
+  attempt_status: AttemptStatusSchema.nullable(),
+  /** Devices heard from in the last 45 s. */
+  connected_devices: z.number().int().min(0),
+  last_heartbeat_at: z.string().nullable(),
+  answered: z.number().int().min(0),
+  total: z.number().int().min(0),
+  flagged: z.number().int().min(0),
+  current_question_id: UuidSchema.nullable(),
+  remaining_ms: z.number().int().min(0).nullable(),
+  extension_seconds: z.number().int().nullable(),
+  score: z.number().nullable(),
+  max_score: z.number().nullable(),
+  grading_status: z.enum(["ungraded", "pending_review", "graded"]).nullable(),
+});
+
+/** The counts of `get_session_dashboard`. */
+export const SessionDashboardTotalsSchema = z.object({
+  joined: z.number().int().min(0),
+  waiting: z.number().int().min(0),
+  active: z.number().int().min(0),
+  submitted: z.number().int().min(0),
+  removed: z.number().int().min(0),
+  /** Active students without a live device. */
+  disconnected: z.number().int().min(0),
+});
+
+/** What `get_session_dashboard` returns (the composite `public.session_dashboard`). */
+export const SessionDashboardSchema = z.object({
+  session: SessionDashboardSessionSchema,
+  participants: z.array(SessionDashboardParticipantSchema),
+  totals: SessionDashboardTotalsSchema,
+  /** The server's clock (ISO 8601). */
+  server_now: z.string(),
+  /** Where a stream of the session topic opened now resumes from. */
+  last_event_id: z.number().int().min(0),
+});
+
 /** Every error body of the edge functions. */
 export const ErrorBodySchema = z.object({
   code: z.string(),
@@ -467,3 +527,5 @@ export type EphemeralEvent = z.infer<typeof EphemeralEventSchema>;
 export type TypingPayload = z.infer<typeof TypingPayloadSchema>;
 /** The `data` of the `reconnect` message. */
 export type ReconnectEvent = z.infer<typeof ReconnectEventSchema>;
+/** What `get_session_dashboard` returns. */
+export type SessionDashboard = z.infer<typeof SessionDashboardSchema>;

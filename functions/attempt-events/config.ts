@@ -6,7 +6,8 @@
  * | `ATTEMPT_EVENTS_HEARTBEAT_MS` | `15000` | interval of the `: keep-alive` comment |
  * | `ATTEMPT_EVENTS_MAX_LIFETIME_MS` | `140000` | a stream ends (with `event: reconnect`) after this long, before the platform's wall-clock limit (150 s) cuts it |
  * | `ATTEMPT_EVENTS_RETRY_MS` | `3000` | the `retry:` hint: how long clients wait before reconnecting |
- * | `ATTEMPT_EVENTS_HUB_IDLE_MS` | `30000` | the `LISTEN` connection closes after this long without streams |
+ * | `ATTEMPT_EVENTS_HUB_IDLE_MS` | `30000` | the outbox feed connection closes after this long without streams |
+ * | `ATTEMPT_EVENTS_POLL_MS` | `50` | the outbox feed polls for new events this often (one statement per instance) |
  *
  * @module
  */
@@ -19,6 +20,7 @@ export interface EventsSettings {
   maxLifetimeMs: number;
   retryMs: number;
   hubIdleMs: number;
+  pollMs: number;
 }
 
 /**
@@ -48,6 +50,7 @@ export function parseEventsSettings(env: EnvSource): EventsSettings {
       min: 0,
       max: 86_400_000,
     }),
+    pollMs: readInteger(env, "ATTEMPT_EVENTS_POLL_MS", { fallback: 50, min: 5, max: 60_000 }),
   };
 }
 

@@ -1,47 +1,46 @@
 /**
- * The outbox hub of a function instance: ONE connection that `LISTEN`s on
- * `examsync_outbox` and fans each notification out to the streams of its
- * topic. It also listens on `examsync_ephemeral`, whose notifications carry a
- * whole id-less event (typing) handed to the topic's streams as is
- * (`./ephemeral.ts`). For a notified topic the hub reads the new outbox rows once (one
- * query per topic however many streams watch it, bursts coalesced), encodes
- * each event once, and hands the same bytes to every stream of the topic;
- * each stream skips ids it has already sent.
+ * The outbox hub of a function instance: ONE feed connection (`./feed.ts`)
+ * that polls the outbox by id and fans each new event out to the streams of
+ * its topic. The hub encodes each event once and hands the same bytes to
+ * every stream of the topic; each stream skips ids it has already sent. The
+ * same connection listens on `examsync_ephemeral`, whose notifications carry a
+ * whole id-less event (typing) handed to the topic's live streams as is
+ * (`./ephemeral.ts`). While the feed runs, the hub also announces session
+ * progress that saves left pending (`./progress_flush.ts`).
  *
- * No gap: a stream subscribes (and the hub is listening) before it reads its
+ * No gap: a stream subscribes (and the feed is running) before it reads its
  * replay, and the hub's position in a topic only ever comes from ids read from
- * the database, while outbox ids grow in commit order within a topic. After a
- * lost connection the hub listens again and re-reads every topic from its
- * position, so notifications missed meanwhile cost nothing.
+ * the database, while outbox ids grow in commit order within a topic. A topic
+ * whose position is being read (`pump`) takes its events from that read, not
+ * from the feed. After a lost connection the hub opens the feed again and
+ * re-reads every topic from its position, so what committed meanwhile costs
+ * nothing.
  *
- * The `LISTEN` connection must be a session connection (direct, or Supavisor
- * session mode), not the transaction pooler.
+ * The feed's connection may be any kind, the transaction pooler included.
  *
  * @module
  */
 
-// @ts-types="../_shared/pg.d.ts"
-import pg, { type Client } from "pg";
 import { type Db, getDb } from "../_shared/db.ts";
 import { getConfig } from "../_shared/env.ts";
+import type { StreamEvent } from "../../types/sync.ts";
 import { getEventsSettings } from "./config.ts";
+import { decodeEphemeral, EPHEMERAL_CHANNEL } from "./ephemeral.ts";
+import { openOutboxFeed, type OutboxFeed } from "./feed.ts";
+import { startProgressFlush } from "./progress_flush.ts";
 import { PAGE_SIZE, selectEvents } from "./outbox.ts";
 import { type EncodedEvent, encodeEvent } from "./sse.ts";
-import { decodeEphemeral, EPHEMERAL_CHANNEL } from "./ephemeral.ts";
 
 type Timer = ReturnType<typeof setTimeout>;
-
-/** The channel the outbox trigger notifies: `{"id": <outbox id>, "topic": "<topic>"}`. */
-export const OUTBOX_CHANNEL = "examsync_outbox";
 
 /** A stream fed by the hub. */
 export interface HubSubscriber {
   /** New events of the subscribed topic, in id order (some may be older than what it sent). */
   deliver(events: readonly EncodedEvent[]): void;
-  /** The hub is closing (the instance shuts down): end the stream so its client reconnects. */
-  end?(): void;
   /** An ephemeral event of the topic (no id, never replayed; see `./ephemeral.ts`), encoded. */
   deliverEphemeral?(bytes: Uint8Array): void;
+  /** The hub is closing (the instance shuts down): end the stream so its client reconnects. */
+  end?(): void;
 }
 
 /** A stream's registration with the hub. */
@@ -57,39 +56,41 @@ export interface HubSubscription {
 
 /** What the hub holds, for tests and health. */
 export interface HubStats {
-  /** Whether the `LISTEN` connection is up. */
+  /** Whether the feed connection is up. */
   listening: boolean;
   /** Topics with at least one stream. */
   topics: number;
   /** Streams subscribed, all topics together. */
   streams: number;
-  /** Notifications received (all topics, ephemeral ones included). */
-  notifications: number;
+  /** Polls of the outbox made by the feed. */
+  polls: number;
   /** Outbox queries made to feed streams. */
   fetches: number;
 }
 
 /** Options of {@linkcode createOutboxHub}. */
 export interface OutboxHubOptions {
-  /** Connection string of the `LISTEN` connection; default `SUPABASE_DB_URL`. */
+  /** Connection string of the feed connection; default `SUPABASE_DB_URL`. */
   url?: string;
   /** Database the new events are read from (as its owner); default the shared one. */
   db?: Db;
-  /** Milliseconds without streams before the `LISTEN` connection closes; default 30000. */
+  /** Milliseconds without streams before the feed connection closes; default 30000. */
   idleMs?: number;
+  /** Milliseconds between polls of the outbox; default 50. */
+  pollMs?: number;
   /** Milliseconds between retries after a failed read or a lost connection; default 1000. */
   retryMs?: number;
-  /** `application_name` of the `LISTEN` connection; default `examsync-outbox-listener`. */
+  /** `application_name` of the feed connection; default `examsync-outbox-listener`. */
   applicationName?: string;
 }
 
 /** One function instance's hub. */
 export interface OutboxHub {
   /**
-   * Registers a stream for a topic, once the hub is listening. Events that
+   * Registers a stream for a topic, once the feed is running. Events that
    * commit from now on reach `subscriber.deliver`.
    *
-   * @throws when the `LISTEN` connection cannot be opened.
+   * @throws when the feed connection cannot be opened.
    */
   subscribe(topic: string, subscriber: HubSubscriber): Promise<HubSubscription>;
   stats(): HubStats;
@@ -102,7 +103,7 @@ interface TopicState {
   readonly subscribers: Set<HubSubscriber>;
   /** Highest id handed out; undefined until a stream reports the head. */
   cursor: number | undefined;
-  /** A notification (or a reconnect) asks for a read. */
+  /** A reconnect (or events the feed could not hand over) asks for a read. */
   wanted: boolean;
   fetching: boolean;
   retryTimer?: Timer;
@@ -126,61 +127,74 @@ export function createOutboxHub(options: OutboxHubOptions = {}): OutboxHub {
   const retryMs = options.retryMs ?? 1000;
   const topics = new Map<string, TopicState>();
   const ending = new Set<Promise<void>>();
-  let client: Client | undefined;
+  let feed: OutboxFeed | undefined;
   let listening: Promise<void> | undefined;
+  let generation = 0;
   let connected = false;
   let closed = false;
   let idleTimer: Timer | undefined;
   let reconnectTimer: Timer | undefined;
-  let notifications = 0;
   let fetches = 0;
+  let polls = 0;
+  let stopFlush: (() => void) | undefined;
 
   function db(): Db {
     return options.db ?? getDb();
   }
 
-  /**
-   * Connects a new `LISTEN` client. Its 'error' and 'end' events (a lost
-   * connection) make the hub listen again and read what it missed.
-   */
+  /** Opens a new feed. Its loss makes the hub open it again and read what it missed. */
   function listen(): Promise<void> {
     if (listening === undefined) {
-      const current = new pg.Client({
-        connectionString: options.url ?? getConfig().dbUrl,
-        application_name: options.applicationName ?? "examsync-outbox-listener",
-        keepAlive: true,
-        connectionTimeoutMillis: 5000,
-      });
-      client = current;
-      current.on("notification", (message) => onNotify(message.channel, message.payload ?? ""));
-      current.on("error", () => onClose(current));
-      current.on("end", () => onClose(current));
+      const mine = ++generation;
       const attempt: Promise<void> = (async () => {
-        await current.connect();
-        await current.query(`listen ${OUTBOX_CHANNEL}`);
-        await current.query(`listen ${EPHEMERAL_CHANNEL}`);
-        if (client === current) connected = true;
+        const opened = await openOutboxFeed({
+          url: options.url ?? getConfig().dbUrl,
+          applicationName: options.applicationName ?? "examsync-outbox-listener",
+          intervalMs: options.pollMs ?? 50,
+          onEvents: (events) => {
+            if (mine === generation) onEvents(events);
+          },
+          onRescan: () => {
+            if (mine === generation) rescan();
+          },
+          onLost: (error) => onLost(mine, error),
+          listen: {
+            channels: [EPHEMERAL_CHANNEL],
+            onNotification: (channel, payload) => {
+              if (mine === generation && channel === EPHEMERAL_CHANNEL) onEphemeral(payload);
+            },
+          },
+        });
+        if (mine !== generation || closed) {
+          await opened.close();
+          return;
+        }
+        feed = opened;
+        connected = true;
+        stopFlush ??= startProgressFlush(db());
       })();
       listening = attempt;
       attempt.catch(() => {
-        if (listening !== attempt) return;
-        listening = undefined;
-        if (client === current) client = undefined;
-        current.end().catch(() => {});
+        if (listening === attempt) listening = undefined;
       });
     }
     return listening;
   }
 
-  function onClose(instance: Client): void {
-    if (instance !== client) return; // a client closed for idleness, or already replaced
-    client = undefined;
+  function onLost(mine: number, error: unknown): void {
+    if (mine !== generation) return; // a feed closed for idleness, or already replaced
+    if (feed !== undefined) polls += feed.polls;
+    feed = undefined;
+    stopFlush?.();
+    stopFlush = undefined;
     const wasConnected = connected;
     connected = false;
     listening = undefined;
-    instance.end().catch(() => {});
+    generation++;
     if (!wasConnected || closed || topics.size === 0) return;
-    console.error(`attempt-events: the LISTEN connection closed; listening again in ${retryMs} ms`);
+    console.error(
+      `attempt-events: the outbox feed connection closed (${error}); opening it again in ${retryMs} ms`,
+    );
     scheduleReconnect(retryMs);
   }
 
@@ -192,42 +206,52 @@ export function createOutboxHub(options: OutboxHubOptions = {}): OutboxHub {
       try {
         await listen();
       } catch (error) {
-        console.error("attempt-events: cannot listen again:", error);
+        console.error("attempt-events: cannot open the outbox feed again:", error);
         scheduleReconnect(retryMs);
         return;
       }
-      // Notifications sent while no one listened are lost: read every topic again.
-      for (const state of topics.values()) {
-        state.wanted = true;
-        void pump(state);
-      }
+      // Events committed while no feed ran were not handed over: read every topic again.
+      rescan();
     }, delay);
   }
 
-  function onNotify(channel: string, payload: string): void {
-    if (channel === EPHEMERAL_CHANNEL) {
-      notifications++;
-      onEphemeral(payload);
-      return;
+  function rescan(): void {
+    for (const state of topics.values()) {
+      state.wanted = true;
+      void pump(state);
     }
-    if (channel !== OUTBOX_CHANNEL) return;
-    notifications++;
-    let notice: { id?: unknown; topic?: unknown };
-    try {
-      notice = JSON.parse(payload);
-    } catch {
-      return;
+  }
+
+  /** Hands the feed's events to their topics' streams. */
+  function onEvents(rows: readonly StreamEvent[]): void {
+    let byTopic: Map<TopicState, StreamEvent[]> | undefined;
+    for (const row of rows) {
+      const state = topics.get(row.topic);
+      if (state === undefined) continue;
+      if (state.cursor === undefined || state.fetching || state.wanted) {
+        // A read of the topic is pending or running: it takes these events too.
+        state.wanted = true;
+        void pump(state);
+        continue;
+      }
+      if (row.id <= state.cursor) continue;
+      byTopic ??= new Map();
+      let list = byTopic.get(state);
+      if (list === undefined) byTopic.set(state, list = []);
+      list.push(row);
     }
-    if (typeof notice.topic !== "string") return;
-    const state = topics.get(notice.topic);
-    if (state === undefined) return;
-    if (
-      typeof notice.id === "number" && state.cursor !== undefined && notice.id <= state.cursor
-    ) {
-      return;
+    if (byTopic === undefined) return;
+    for (const [state, list] of byTopic) {
+      const events = list.map(encodeEvent);
+      state.cursor = events[events.length - 1]!.id;
+      for (const subscriber of state.subscribers) {
+        try {
+          subscriber.deliver(events);
+        } catch (error) {
+          console.error("attempt-events: a stream failed to take events:", error);
+        }
+      }
     }
-    state.wanted = true;
-    void pump(state);
   }
 
   /** Ephemeral events reach the streams listening now, and no one else: nothing is read or kept. */
@@ -292,14 +316,19 @@ export function createOutboxHub(options: OutboxHubOptions = {}): OutboxHub {
 
   function stopListening(): void {
     idleTimer = undefined;
-    if (topics.size > 0 || client === undefined) return;
-    const current = client;
-    client = undefined;
+    if (topics.size > 0 || listening === undefined) return;
+    const current = feed;
+    if (current !== undefined) polls += current.polls;
+    feed = undefined;
+    stopFlush?.();
+    stopFlush = undefined;
     listening = undefined;
     connected = false;
+    generation++;
     clearTimeout(reconnectTimer);
     reconnectTimer = undefined;
-    const end = current.end().catch(() => {}).finally(() => ending.delete(end));
+    if (current === undefined) return;
+    const end = current.close().catch(() => {}).finally(() => ending.delete(end));
     ending.add(end);
   }
 
@@ -335,7 +364,13 @@ export function createOutboxHub(options: OutboxHubOptions = {}): OutboxHub {
   function stats(): HubStats {
     let streams = 0;
     for (const state of topics.values()) streams += state.subscribers.size;
-    return { listening: connected, topics: topics.size, streams, notifications, fetches };
+    return {
+      listening: connected,
+      topics: topics.size,
+      streams,
+      polls: polls + (feed?.polls ?? 0),
+      fetches,
+    };
   }
 
   async function close(): Promise<void> {
@@ -366,8 +401,8 @@ export function createOutboxHub(options: OutboxHubOptions = {}): OutboxHub {
 let shared: OutboxHub | undefined;
 
 /**
- * The instance's hub, created on first use from `SUPABASE_DB_URL` and
- * `ATTEMPT_EVENTS_HUB_IDLE_MS`.
+ * The instance's hub, created on first use from `SUPABASE_DB_URL`,
+ * `ATTEMPT_EVENTS_HUB_IDLE_MS` and `ATTEMPT_EVENTS_POLL_MS`.
  *
  * @example
  * ```ts
@@ -375,7 +410,10 @@ let shared: OutboxHub | undefined;
  * ```
  */
 export function getOutboxHub(): OutboxHub {
-  shared ??= createOutboxHub({ idleMs: getEventsSettings().hubIdleMs });
+  shared ??= createOutboxHub({
+    idleMs: getEventsSettings().hubIdleMs,
+    pollMs: getEventsSettings().pollMs,
+  });
   return shared;
 }
 

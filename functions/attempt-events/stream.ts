@@ -19,6 +19,7 @@ import { HttpError } from "../_shared/errors.ts";
 import type { UserClaims } from "../_shared/jwt.ts";
 import type { ReconnectEvent, StreamEvent } from "../../types/sync.ts";
 import type { HubSubscriber, HubSubscription, OutboxHub } from "./hub.ts";
+import { joinHeartbeat } from "./heartbeat.ts";
 import { lastEventId as selectHead, PAGE_SIZE, selectEvents } from "./outbox.ts";
 import {
   encodeComment,
@@ -84,7 +85,7 @@ export async function openEventStream(options: EventStreamOptions): Promise<Resp
   let buffered: EncodedEvent[] = [];
   let overflowed = false;
   let endReason: EndReason | undefined;
-  let heartbeatTimer: Timer | undefined;
+  let leaveHeartbeat: (() => void) | undefined;
   let endTimer: Timer | undefined;
 
   const subscriber: HubSubscriber = {
@@ -133,7 +134,7 @@ export async function openEventStream(options: EventStreamOptions): Promise<Resp
       } catch { /* already closed */ }
     }
     finished = true;
-    clearInterval(heartbeatTimer);
+    leaveHeartbeat?.();
     clearTimeout(endTimer);
     request.signal.removeEventListener("abort", onAbort);
     subscription.unsubscribe();
@@ -193,10 +194,10 @@ export async function openEventStream(options: EventStreamOptions): Promise<Resp
         streamController.close();
         return;
       }
-      heartbeatTimer = setInterval(() => {
+      leaveHeartbeat = joinHeartbeat(options.heartbeatMs, () => {
         enqueue(HEARTBEAT);
         if (!finished) options.onAlive?.();
-      }, options.heartbeatMs);
+      });
       options.onAlive?.();
       const untilExpiry = claims.exp * 1000 - Date.now();
       const lifetime = Math.max(0, Math.min(untilExpiry, options.maxLifetimeMs));

@@ -1,9 +1,30 @@
-// Phase 4: a chat room of M members with S SSE streams open on its topic while members
+// Phase 5: a chat room of M members with S SSE streams open on its topic while members
 // send R messages a second through send_message (the REST stand-in, as supabase.rpc does):
 // send latency, send-to-delivery on every stream, and errors.
 import { randomUUID } from 'node:crypto';
+import { psql } from '../lib/database.mjs';
 import { sleep, watch } from './load.mjs';
 import { latencySummary } from './stats.mjs';
+
+const BENCH_ACADEMY_ID = '00000000-0000-4000-8000-0000000bec01';
+
+/**
+ * Creates the bench's study-group room (`bench.chat_room`, which the pgbench script reads)
+ * with the teacher as moderator and the first `members` bench students; returns its id.
+ * @param {string} url @param {{ teacherId: string, members: number }} options
+ */
+export function createBenchRoom(url, { teacherId, members }) {
+  return psql(url, { sql: `
+    create table bench.chat_room as select gen_random_uuid() as room_id;
+    grant select on bench.chat_room to authenticated;
+    insert into public.chat_rooms (id, academy_id, kind, title, created_by)
+      select room_id, '${BENCH_ACADEMY_ID}', 'study_group', 'Bench room', '${teacherId}' from bench.chat_room;
+    insert into public.chat_room_members (room_id, user_id, role)
+      select r.room_id, '${teacherId}'::uuid, 'moderator'::public.chat_member_role from bench.chat_room as r
+      union all
+      select r.room_id, s.user_id, 'member' from bench.chat_room as r, bench.students as s where s.n <= ${members};
+    select room_id from bench.chat_room;` }).split('\n').pop();
+}
 
 /**
  * @param {{ apiUrl: string, roomId: string, members: import('./load.mjs').Student[], streams: number,

@@ -1,4 +1,5 @@
 // Phase 2: students saving through attempt-sync while SSE subscribers watch their attempts.
+import { setMaxListeners } from 'node:events';
 import { saveAnswers, sleep, watch } from './load.mjs';
 import { latencySummary } from './stats.mjs';
 
@@ -8,6 +9,7 @@ import { latencySummary } from './stats.mjs';
  */
 export async function runSyncPhase({ apiUrl, students, subscribers, seconds, intervalMs, functionsRssKiB }) {
   const abort = new AbortController();
+  setMaxListeners(0, abort.signal);
   const sentAt = new Map(); // student n -> send time of their batch in flight
   const deliveryMs = [];
   const fromPublicationMs = [];

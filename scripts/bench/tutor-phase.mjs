@@ -1,4 +1,4 @@
-// Phase 4 of `npm run bench`: the ai-tutor function against a local OpenAI-compatible stub
+// Phase 6 of `npm run bench`: the ai-tutor function against a local OpenAI-compatible stub
 // (chat completions streaming, the wire format of the real API) that waits a fixed time
 // before its first token. Measured: time to first token (request sent → first
 // `text-delta` chunk) through the function and straight from the stub at the same

@@ -93,12 +93,17 @@ export function createSavingDevice({ apiUrl, token, attemptId, clientId, questio
  */
 export async function verifyOps(ownerSql, devices) {
   const attemptIds = [...new Set(devices.map((device) => device.attemptId))];
+  // An op's idempotency record: its applied_ops row, or for a clean save its history row.
   const recorded = await ownerSql`
     select a.op_id::text as op_id,
       (select count(*) from public.question_attempt_history as h
        where h.attempt_id = a.attempt_id and h.op_id = a.op_id and h.source = 'save')::int as saves
-    from private.applied_ops as a
-    where a.attempt_id = any(${attemptIds}::uuid[])
+    from (
+      select o.attempt_id, o.op_id from private.applied_ops as o where o.attempt_id = any(${attemptIds}::uuid[])
+      union
+      select h.attempt_id, h.op_id from public.question_attempt_history as h
+      where h.attempt_id = any(${attemptIds}::uuid[]) and h.source = 'save' and h.op_id is not null
+    ) as a
   `;
   const saves = new Map(recorded.map((row) => [row.op_id, row.saves]));
   let acknowledged = 0;

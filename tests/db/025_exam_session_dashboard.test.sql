@@ -32,7 +32,7 @@ set search_path = ''
 as $$
   select x.display_name, x.status, x.connected_devices, x.answered, x.total, x.flagged, x.current_question_id,
     x.remaining_ms, x.score, x.grading_status
-  from jsonb_to_recordset(public.get_session_dashboard(current_setting('test.session')::uuid) -> 'participants') as x (
+  from jsonb_to_recordset(to_jsonb(public.get_session_dashboard(current_setting('test.session')::uuid)) -> 'participants') as x (
     display_name text, status text, connected_devices integer, answered integer, total integer, flagged integer,
     current_question_id uuid, remaining_ms bigint, score numeric, grading_status text);
 $$;
@@ -206,13 +206,13 @@ select results_eq(
 );
 
 select is(
-  public.get_session_dashboard(current_setting('test.session')::uuid) -> 'totals',
+  to_jsonb(public.get_session_dashboard(current_setting('test.session')::uuid)) -> 'totals',
   '{"joined": 4, "waiting": 1, "active": 2, "submitted": 1, "removed": 1, "disconnected": 1}'::jsonb,
   'The dashboard totals: four joined, one waiting, two active, one submitted, one removed, one disconnected'
 );
 
 select is(
-  public.get_session_dashboard(current_setting('test.session')::uuid) -> 'totals',
+  to_jsonb(public.get_session_dashboard(current_setting('test.session')::uuid)) -> 'totals',
   (select jsonb_build_object(
      'joined', count(*) filter (where p.status not in ('removed', 'banned')),
      'waiting', count(*) filter (where p.status in ('waiting', 'admitted')),
@@ -231,7 +231,7 @@ select results_eq(
   $$
     select d -> 'session' ->> 'status', (d -> 'session' ->> 'remaining_ms')::bigint, d -> 'session' ->> 'join_code',
       (d ->> 'server_now')::timestamptz = now(), (d ->> 'last_event_id')::bigint > 0
-    from public.get_session_dashboard(current_setting('test.session')::uuid) as d
+    from to_jsonb(public.get_session_dashboard(current_setting('test.session')::uuid)) as d
   $$,
   $$ values ('active', 3600000::bigint, current_setting('test.code'), true, true) $$,
   'The dashboard shows the session''s status, time left and join code, the server''s clock and where to resume the stream'
@@ -249,7 +249,7 @@ select results_eq(
 );
 
 select is(
-  public.get_session_dashboard(current_setting('test.session')::uuid) -> 'totals',
+  to_jsonb(public.get_session_dashboard(current_setting('test.session')::uuid)) -> 'totals',
   '{"joined": 4, "waiting": 1, "active": 0, "submitted": 3, "removed": 1, "disconnected": 0}'::jsonb,
   'Once the session ends, the totals show three submitted and nobody active'
 );

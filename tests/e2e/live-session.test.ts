@@ -8,6 +8,7 @@ import { DEMO_USERS } from '../../scripts/lib/demo-users.mjs';
 import { mintToken } from '../../scripts/lib/jwt.mjs';
 import { apiUrl, clientFor } from './support.ts';
 import { createExam, createStudents, ownerSql } from './fixtures.ts';
+import { SessionDashboardSchema } from '../../types/sync.ts';
 
 const CLASS_SIZE = 30;
 
@@ -95,8 +96,8 @@ describe('a live session of 30 students', () => {
       select count(*)::integer as total, count(*) filter (where status = 'submitted' and score is not null)::integer as graded
       from public.exam_attempts where session_id = ${session.id}`;
     expect(graded).toEqual({ total: CLASS_SIZE, graded: CLASS_SIZE });
-    const dashboard = await rpc<{ totals: Record<string, number>; participants: unknown[] }>(teacher, 'get_session_dashboard',
-      { p_session_id: session.id });
+    const dashboard = SessionDashboardSchema.parse(await rpc<unknown>(teacher, 'get_session_dashboard',
+      { p_session_id: session.id }));
     const [counts] = await ownerSql<Record<string, number>[]>`
       select count(*) filter (where status not in ('removed', 'banned'))::integer as joined,
         count(*) filter (where status = 'submitted')::integer as submitted,

@@ -20,6 +20,7 @@ Deno.test("parseEventsSettings() defaults to a 15 s heartbeat and a 140 s lifeti
     maxLifetimeMs: 140_000,
     retryMs: 3000,
     hubIdleMs: 30_000,
+    pollMs: 50,
   });
   assert.equal(parseEventsSettings({ ATTEMPT_EVENTS_HEARTBEAT_MS: "250" }).heartbeatMs, 250);
   assert.throws(() => parseEventsSettings({ ATTEMPT_EVENTS_MAX_LIFETIME_MS: "1.5" }), ConfigError);
