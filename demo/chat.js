@@ -19,7 +19,10 @@ export async function mountChat(root, { exam, supabase, user }) {
     form.hidden = true;
     return;
   }
-  rooms.replaceChildren(...list.map((r) => h('option', { value: r.room_id }, `${r.title ?? r.kind}${r.unread_count ? ` (${r.unread_count})` : ''}`)));
+  // A room's live stream opens only once the user picks it: over HTTP/1.1 (the local stack) a
+  // browser keeps at most six connections per origin, and every open stream holds one.
+  rooms.replaceChildren(h('option', { value: '' }, 'Choose a room'),
+    ...list.map((r) => h('option', { value: r.room_id }, `${r.title ?? r.kind}${r.unread_count ? ` (${r.unread_count})` : ''}`)));
 
   const open = async (roomId) => {
     room?.close();
@@ -33,7 +36,9 @@ export async function mountChat(root, { exam, supabase, user }) {
     room.subscribe(show);
     show(room.getState());
   };
-  rooms.addEventListener('change', () => void open(rooms.value));
+  rooms.addEventListener('change', () => {
+    if (rooms.value) void open(rooms.value);
+  });
   input.addEventListener('input', () => void room?.typing().catch(() => {}));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -42,5 +47,4 @@ export async function mountChat(root, { exam, supabase, user }) {
     input.value = '';
     await room.send(body).catch((error) => typing.textContent = error.message);
   });
-  await open(list[0].room_id);
 }

@@ -11,6 +11,7 @@ export type Database = {
           "id": string;
           "name": string;
           "slug": string;
+          "time_zone": string;
         };
         ComputedFields: never;
         Insert: {
@@ -18,12 +19,14 @@ export type Database = {
           "id"?: string;
           "name": string;
           "slug": string;
+          "time_zone"?: string;
         };
         Update: {
           "created_at"?: string;
           "id"?: string;
           "name"?: string;
           "slug"?: string;
+          "time_zone"?: string;
         };
         Relationships: [];
       };
@@ -52,6 +55,42 @@ export type Database = {
             foreignKeyName: "academy_members_academy_id_fkey";
             columns: ["academy_id"];
             isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "academy_tutor_settings": {
+        Row: {
+          "academy_id": string;
+          "model": string | null;
+          "monthly_token_limit": number | null;
+          "provider": string | null;
+          "teacher_access": boolean;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "model"?: string | null;
+          "monthly_token_limit"?: number | null;
+          "provider"?: string | null;
+          "teacher_access"?: boolean;
+          "updated_at"?: string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "model"?: string | null;
+          "monthly_token_limit"?: number | null;
+          "provider"?: string | null;
+          "teacher_access"?: boolean;
+          "updated_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "academy_tutor_settings_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: true;
             referencedRelation: "academies";
             referencedColumns: ["id"];
           },
@@ -337,6 +376,171 @@ export type Database = {
             columns: ["section_id"];
             isOneToOne: false;
             referencedRelation: "exam_sections";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "chat_messages": {
+        Row: {
+          "attachment_mime": string | null;
+          "attachment_name": string | null;
+          "attachment_path": string | null;
+          "attachment_size": number | null;
+          "author_id": string | null;
+          "body": string | null;
+          "client_msg_id": string;
+          "created_at": string;
+          "deleted_at": string | null;
+          "deleted_by": string | null;
+          "edited_at": string | null;
+          "id": number;
+          "reply_to_id": number | null;
+          "room_id": string;
+          "thread_user_id": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "attachment_mime"?: string | null;
+          "attachment_name"?: string | null;
+          "attachment_path"?: string | null;
+          "attachment_size"?: number | null;
+          "author_id"?: string | null;
+          "body"?: string | null;
+          "client_msg_id": string;
+          "created_at"?: string;
+          "deleted_at"?: string | null;
+          "deleted_by"?: string | null;
+          "edited_at"?: string | null;
+          "id"?: never;
+          "reply_to_id"?: number | null;
+          "room_id": string;
+          "thread_user_id"?: string | null;
+        };
+        Update: {
+          "attachment_mime"?: string | null;
+          "attachment_name"?: string | null;
+          "attachment_path"?: string | null;
+          "attachment_size"?: number | null;
+          "author_id"?: string | null;
+          "body"?: string | null;
+          "client_msg_id"?: string;
+          "created_at"?: string;
+          "deleted_at"?: string | null;
+          "deleted_by"?: string | null;
+          "edited_at"?: string | null;
+          "id"?: never;
+          "reply_to_id"?: number | null;
+          "room_id"?: string;
+          "thread_user_id"?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "chat_messages_reply_to_id_fkey";
+            columns: ["reply_to_id"];
+            isOneToOne: false;
+            referencedRelation: "chat_messages";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "chat_messages_room_id_fkey";
+            columns: ["room_id"];
+            isOneToOne: false;
+            referencedRelation: "chat_rooms";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "chat_room_members": {
+        Row: {
+          "joined_at": string;
+          "last_read_message_id": number;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["chat_member_role"];
+          "room_id": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "joined_at"?: string;
+          "last_read_message_id"?: number;
+          "left_at"?: string | null;
+          "role"?: Database["public"]["Enums"]["chat_member_role"];
+          "room_id": string;
+          "user_id": string;
+        };
+        Update: {
+          "joined_at"?: string;
+          "last_read_message_id"?: number;
+          "left_at"?: string | null;
+          "role"?: Database["public"]["Enums"]["chat_member_role"];
+          "room_id"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "chat_room_members_room_id_fkey";
+            columns: ["room_id"];
+            isOneToOne: false;
+            referencedRelation: "chat_rooms";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "chat_rooms": {
+        Row: {
+          "academy_id": string;
+          "created_at": string;
+          "created_by": string | null;
+          "id": string;
+          "kind": Database["public"]["Enums"]["chat_room_kind"];
+          "mentor_id": string | null;
+          "session_id": string | null;
+          "study_group_id": string | null;
+          "title": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "id"?: string;
+          "kind": Database["public"]["Enums"]["chat_room_kind"];
+          "mentor_id"?: string | null;
+          "session_id"?: string | null;
+          "study_group_id"?: string | null;
+          "title": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "id"?: string;
+          "kind"?: Database["public"]["Enums"]["chat_room_kind"];
+          "mentor_id"?: string | null;
+          "session_id"?: string | null;
+          "study_group_id"?: string | null;
+          "title"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "chat_rooms_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "chat_rooms_session_id_fkey";
+            columns: ["session_id"];
+            isOneToOne: false;
+            referencedRelation: "exam_sessions";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "chat_rooms_study_group_id_fkey";
+            columns: ["study_group_id"];
+            isOneToOne: false;
+            referencedRelation: "study_groups";
             referencedColumns: ["id"];
           },
         ];
@@ -705,11 +909,13 @@ export type Database = {
           "expiry_policy": Database["public"]["Enums"]["exam_expiry_policy"];
           "grace_period_seconds": number;
           "id": string;
+          "leaderboard_counts_diagnostic": boolean;
           "max_attempts": number | null;
           "navigation": Database["public"]["Enums"]["exam_navigation"];
           "published": boolean;
           "specialty": string | null;
           "title": string;
+          "tutor_allowed": boolean;
           "updated_at": string;
         };
         ComputedFields: never;
@@ -726,11 +932,13 @@ export type Database = {
           "expiry_policy"?: Database["public"]["Enums"]["exam_expiry_policy"];
           "grace_period_seconds"?: number;
           "id"?: string;
+          "leaderboard_counts_diagnostic"?: boolean;
           "max_attempts"?: number | null;
           "navigation"?: Database["public"]["Enums"]["exam_navigation"];
           "published"?: boolean;
           "specialty"?: string | null;
           "title": string;
+          "tutor_allowed"?: boolean;
           "updated_at"?: string;
         };
         Update: {
@@ -746,16 +954,168 @@ export type Database = {
           "expiry_policy"?: Database["public"]["Enums"]["exam_expiry_policy"];
           "grace_period_seconds"?: number;
           "id"?: string;
+          "leaderboard_counts_diagnostic"?: boolean;
           "max_attempts"?: number | null;
           "navigation"?: Database["public"]["Enums"]["exam_navigation"];
           "published"?: boolean;
           "specialty"?: string | null;
           "title"?: string;
+          "tutor_allowed"?: boolean;
           "updated_at"?: string;
         };
         Relationships: [
           {
             foreignKeyName: "exams_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "leaderboard_entries": {
+        Row: {
+          "academy_id": string;
+          "exams_counted": number;
+          "hidden": boolean;
+          "period": Database["public"]["Enums"]["leaderboard_period"];
+          "period_start": string;
+          "points": number;
+          "specialty": string | null;
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "exams_counted"?: number;
+          "hidden"?: boolean;
+          "period": Database["public"]["Enums"]["leaderboard_period"];
+          "period_start": string;
+          "points"?: number;
+          "specialty"?: string | null;
+          "updated_at"?: string;
+          "user_id": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "exams_counted"?: number;
+          "hidden"?: boolean;
+          "period"?: Database["public"]["Enums"]["leaderboard_period"];
+          "period_start"?: string;
+          "points"?: number;
+          "specialty"?: string | null;
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "leaderboard_entries_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "notification_sends": {
+        Row: {
+          "academy_id": string;
+          "audience": Database["public"]["Enums"]["notification_audience"];
+          "created_at": string;
+          "id": string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "recipient_count": number;
+          "sender_id": string | null;
+          "target_id": string;
+          "title": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "audience": Database["public"]["Enums"]["notification_audience"];
+          "created_at"?: string;
+          "id"?: string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "recipient_count": number;
+          "sender_id"?: string | null;
+          "target_id": string;
+          "title": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "audience"?: Database["public"]["Enums"]["notification_audience"];
+          "created_at"?: string;
+          "id"?: string;
+          "priority"?: Database["public"]["Enums"]["notification_priority"];
+          "recipient_count"?: number;
+          "sender_id"?: string | null;
+          "target_id"?: string;
+          "title"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "notification_sends_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "notifications": {
+        Row: {
+          "academy_id": string | null;
+          "action_url": string | null;
+          "batch_count": number;
+          "batch_key": string | null;
+          "body": string;
+          "created_at": string;
+          "data": NonNullable<Json>;
+          "id": string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "read_at": string | null;
+          "title": string;
+          "type": string;
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id"?: string | null;
+          "action_url"?: string | null;
+          "batch_count"?: number;
+          "batch_key"?: string | null;
+          "body"?: string;
+          "created_at"?: string;
+          "data"?: NonNullable<Json>;
+          "id"?: string;
+          "priority"?: Database["public"]["Enums"]["notification_priority"];
+          "read_at"?: string | null;
+          "title": string;
+          "type": string;
+          "updated_at"?: string;
+          "user_id": string;
+        };
+        Update: {
+          "academy_id"?: string | null;
+          "action_url"?: string | null;
+          "batch_count"?: number;
+          "batch_key"?: string | null;
+          "body"?: string;
+          "created_at"?: string;
+          "data"?: NonNullable<Json>;
+          "id"?: string;
+          "priority"?: Database["public"]["Enums"]["notification_priority"];
+          "read_at"?: string | null;
+          "title"?: string;
+          "type"?: string;
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "notifications_academy_id_fkey";
             columns: ["academy_id"];
             isOneToOne: false;
             referencedRelation: "academies";
@@ -793,6 +1153,7 @@ export type Database = {
           "avatar_url": string | null;
           "created_at": string;
           "display_name": string;
+          "hide_from_leaderboards": boolean;
           "id": string;
           "specialty": string | null;
           "updated_at": string;
@@ -802,6 +1163,7 @@ export type Database = {
           "avatar_url"?: string | null;
           "created_at"?: string;
           "display_name"?: string;
+          "hide_from_leaderboards"?: boolean;
           "id": string;
           "specialty"?: string | null;
           "updated_at"?: string;
@@ -810,6 +1172,7 @@ export type Database = {
           "avatar_url"?: string | null;
           "created_at"?: string;
           "display_name"?: string;
+          "hide_from_leaderboards"?: boolean;
           "id"?: string;
           "specialty"?: string | null;
           "updated_at"?: string;
@@ -932,6 +1295,372 @@ export type Database = {
           },
         ];
       };
+      "study_group_members": {
+        Row: {
+          "group_id": string;
+          "joined_at": string;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["study_group_role"];
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "group_id": string;
+          "joined_at"?: string;
+          "left_at"?: string | null;
+          "role"?: Database["public"]["Enums"]["study_group_role"];
+          "user_id": string;
+        };
+        Update: {
+          "group_id"?: string;
+          "joined_at"?: string;
+          "left_at"?: string | null;
+          "role"?: Database["public"]["Enums"]["study_group_role"];
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "study_group_members_group_id_fkey";
+            columns: ["group_id"];
+            isOneToOne: false;
+            referencedRelation: "study_groups";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "study_group_requests": {
+        Row: {
+          "created_at": string;
+          "decided_at": string | null;
+          "decided_by": string | null;
+          "group_id": string;
+          "id": string;
+          "invited_by": string | null;
+          "kind": Database["public"]["Enums"]["study_group_request_kind"];
+          "status": Database["public"]["Enums"]["study_group_request_status"];
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "decided_at"?: string | null;
+          "decided_by"?: string | null;
+          "group_id": string;
+          "id"?: string;
+          "invited_by"?: string | null;
+          "kind": Database["public"]["Enums"]["study_group_request_kind"];
+          "status"?: Database["public"]["Enums"]["study_group_request_status"];
+          "user_id": string;
+        };
+        Update: {
+          "created_at"?: string;
+          "decided_at"?: string | null;
+          "decided_by"?: string | null;
+          "group_id"?: string;
+          "id"?: string;
+          "invited_by"?: string | null;
+          "kind"?: Database["public"]["Enums"]["study_group_request_kind"];
+          "status"?: Database["public"]["Enums"]["study_group_request_status"];
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "study_group_requests_group_id_fkey";
+            columns: ["group_id"];
+            isOneToOne: false;
+            referencedRelation: "study_groups";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "study_groups": {
+        Row: {
+          "academy_id": string;
+          "archived_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "description": string;
+          "id": string;
+          "is_public": boolean;
+          "member_limit": number;
+          "name": string;
+          "owner_id": string | null;
+          "specialty": string | null;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "archived_at"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "description"?: string;
+          "id"?: string;
+          "is_public"?: boolean;
+          "member_limit"?: number;
+          "name": string;
+          "owner_id"?: string | null;
+          "specialty"?: string | null;
+          "updated_at"?: string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "archived_at"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "description"?: string;
+          "id"?: string;
+          "is_public"?: boolean;
+          "member_limit"?: number;
+          "name"?: string;
+          "owner_id"?: string | null;
+          "specialty"?: string | null;
+          "updated_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "study_groups_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "tutor_conversations": {
+        Row: {
+          "academy_id": string;
+          "created_at": string;
+          "id": string;
+          "last_message_at": string;
+          "title": string;
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "created_at"?: string;
+          "id"?: string;
+          "last_message_at"?: string;
+          "title"?: string;
+          "updated_at"?: string;
+          "user_id": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "created_at"?: string;
+          "id"?: string;
+          "last_message_at"?: string;
+          "title"?: string;
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "tutor_conversations_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "tutor_messages": {
+        Row: {
+          "academy_id": string;
+          "cached_input_tokens": number | null;
+          "conversation_id": string;
+          "created_at": string;
+          "finish_reason": string | null;
+          "first_token_ms": number | null;
+          "id": string;
+          "input_tokens": number | null;
+          "latency_ms": number | null;
+          "metadata": NonNullable<Json>;
+          "model": string | null;
+          "output_tokens": number | null;
+          "parts": NonNullable<Json>;
+          "prompt_version": string | null;
+          "provider": string | null;
+          "role": Database["public"]["Enums"]["tutor_message_role"];
+          "seq": number;
+          "status": Database["public"]["Enums"]["tutor_message_status"];
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "cached_input_tokens"?: number | null;
+          "conversation_id": string;
+          "created_at"?: string;
+          "finish_reason"?: string | null;
+          "first_token_ms"?: number | null;
+          "id": string;
+          "input_tokens"?: number | null;
+          "latency_ms"?: number | null;
+          "metadata"?: NonNullable<Json>;
+          "model"?: string | null;
+          "output_tokens"?: number | null;
+          "parts": NonNullable<Json>;
+          "prompt_version"?: string | null;
+          "provider"?: string | null;
+          "role": Database["public"]["Enums"]["tutor_message_role"];
+          "seq"?: never;
+          "status"?: Database["public"]["Enums"]["tutor_message_status"];
+          "user_id": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "cached_input_tokens"?: number | null;
+          "conversation_id"?: string;
+          "created_at"?: string;
+          "finish_reason"?: string | null;
+          "first_token_ms"?: number | null;
+          "id"?: string;
+          "input_tokens"?: number | null;
+          "latency_ms"?: number | null;
+          "metadata"?: NonNullable<Json>;
+          "model"?: string | null;
+          "output_tokens"?: number | null;
+          "parts"?: NonNullable<Json>;
+          "prompt_version"?: string | null;
+          "provider"?: string | null;
+          "role"?: Database["public"]["Enums"]["tutor_message_role"];
+          "seq"?: never;
+          "status"?: Database["public"]["Enums"]["tutor_message_status"];
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "tutor_messages_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "tutor_messages_conversation_id_fkey";
+            columns: ["conversation_id"];
+            isOneToOne: false;
+            referencedRelation: "tutor_conversations";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "user_activity_streaks": {
+        Row: {
+          "academy_id": string;
+          "current_streak": number;
+          "last_active_on": string | null;
+          "longest_streak": number;
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "current_streak"?: number;
+          "last_active_on"?: string | null;
+          "longest_streak"?: number;
+          "updated_at"?: string;
+          "user_id": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "current_streak"?: number;
+          "last_active_on"?: string | null;
+          "longest_streak"?: number;
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "user_activity_streaks_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "user_presence": {
+        Row: {
+          "last_seen_at": string;
+          "status": Database["public"]["Enums"]["presence_status"];
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "last_seen_at"?: string;
+          "status"?: Database["public"]["Enums"]["presence_status"];
+          "updated_at"?: string;
+          "user_id": string;
+        };
+        Update: {
+          "last_seen_at"?: string;
+          "status"?: Database["public"]["Enums"]["presence_status"];
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [];
+      };
+      "user_skill_progress": {
+        Row: {
+          "academy_id": string;
+          "attempts": number;
+          "best_percent": number;
+          "latest_at": string | null;
+          "latest_attempt_id": string | null;
+          "latest_percent": number;
+          "specialty": string;
+          "sub_skill": string;
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "academy_id": string;
+          "attempts"?: number;
+          "best_percent"?: number;
+          "latest_at"?: string | null;
+          "latest_attempt_id"?: string | null;
+          "latest_percent"?: number;
+          "specialty"?: string;
+          "sub_skill": string;
+          "updated_at"?: string;
+          "user_id": string;
+        };
+        Update: {
+          "academy_id"?: string;
+          "attempts"?: number;
+          "best_percent"?: number;
+          "latest_at"?: string | null;
+          "latest_attempt_id"?: string | null;
+          "latest_percent"?: number;
+          "specialty"?: string;
+          "sub_skill"?: string;
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "user_skill_progress_academy_id_fkey";
+            columns: ["academy_id"];
+            isOneToOne: false;
+            referencedRelation: "academies";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "user_skill_progress_latest_attempt_id_fkey";
+            columns: ["latest_attempt_id"];
+            isOneToOne: false;
+            referencedRelation: "exam_attempts";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "user_sub_skill_performance": {
         Row: {
           "academy_id": string;
@@ -985,6 +1714,23 @@ export type Database = {
       [_ in never]: never;
     };
     Functions: {
+      "add_room_members": {
+        Args: { "p_room_id": string; "p_user_ids": (string)[] };
+        Returns: {
+          "joined_at": string;
+          "last_read_message_id": number;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["chat_member_role"];
+          "room_id": string;
+          "user_id": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "chat_room_members";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       "add_session_teacher": {
         Args: { "p_session_id": string; "p_user_id": string };
         Returns: {
@@ -1031,7 +1777,10 @@ export type Database = {
         };
       };
       "batch_resolve_attempt_conflicts": {
-        Args: { "p_resolutions": Json };
+        Args: {
+          "p_resolutions":
+            (Database["public"]["CompositeTypes"]["conflict_resolution"])[];
+        };
         Returns: {
           "attempt_id": string;
           "base_version": number;
@@ -1056,6 +1805,26 @@ export type Database = {
       "cleanup_stale_attempt_connections": {
         Args: { "p_timeout_seconds"?: number };
         Returns: number;
+      };
+      "create_academy_room": {
+        Args: { "p_academy_id": string; "p_title": string };
+        Returns: {
+          "academy_id": string;
+          "created_at": string;
+          "created_by": string | null;
+          "id": string;
+          "kind": Database["public"]["Enums"]["chat_room_kind"];
+          "mentor_id": string | null;
+          "session_id": string | null;
+          "study_group_id": string | null;
+          "title": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_rooms";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
       };
       "create_exam_session": {
         Args: {
@@ -1088,6 +1857,129 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "exam_sessions";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "create_study_group": {
+        Args: {
+          "p_academy_id": string;
+          "p_description"?: string;
+          "p_is_public"?: boolean;
+          "p_member_limit"?: number;
+          "p_name": string;
+          "p_specialty"?: string;
+        };
+        Returns: {
+          "academy_id": string;
+          "archived_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "description": string;
+          "id": string;
+          "is_public": boolean;
+          "member_limit": number;
+          "name": string;
+          "owner_id": string | null;
+          "specialty": string | null;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_groups";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "delete_message": {
+        Args: { "p_message_id": number };
+        Returns: {
+          "attachment_mime": string | null;
+          "attachment_name": string | null;
+          "attachment_path": string | null;
+          "attachment_size": number | null;
+          "author_id": string | null;
+          "body": string | null;
+          "client_msg_id": string;
+          "created_at": string;
+          "deleted_at": string | null;
+          "deleted_by": string | null;
+          "edited_at": string | null;
+          "id": number;
+          "reply_to_id": number | null;
+          "room_id": string;
+          "thread_user_id": string | null;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_messages";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "delete_study_group": {
+        Args: { "p_group_id": string };
+        Returns: {
+          "academy_id": string;
+          "archived_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "description": string;
+          "id": string;
+          "is_public": boolean;
+          "member_limit": number;
+          "name": string;
+          "owner_id": string | null;
+          "specialty": string | null;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_groups";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "delete_tutor_conversation": {
+        Args: { "p_conversation_id": string };
+        Returns: {
+          "academy_id": string;
+          "created_at": string;
+          "id": string;
+          "last_message_at": string;
+          "title": string;
+          "updated_at": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "tutor_conversations";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "edit_message": {
+        Args: { "p_body": string; "p_message_id": number };
+        Returns: {
+          "attachment_mime": string | null;
+          "attachment_name": string | null;
+          "attachment_path": string | null;
+          "attachment_size": number | null;
+          "author_id": string | null;
+          "body": string | null;
+          "client_msg_id": string;
+          "created_at": string;
+          "deleted_at": string | null;
+          "deleted_by": string | null;
+          "edited_at": string | null;
+          "id": number;
+          "reply_to_id": number | null;
+          "room_id": string;
+          "thread_user_id": string | null;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_messages";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -1227,6 +2119,16 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "get_academy_tutor_usage": {
+        Args: { "p_academy_id": string; "p_month"?: string };
+        Returns: Database["public"]["CompositeTypes"]["academy_tutor_usage"][];
+        SetofOptions: {
+          from: "*";
+          to: "academy_tutor_usage";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       "get_active_session_state": {
         Args: Record<PropertyKey, never>;
         Returns: Database["public"]["CompositeTypes"]["active_attempt"][];
@@ -1247,7 +2149,16 @@ export type Database = {
           isSetofReturn: true;
         };
       };
-      "get_attempt_state": { Args: { "p_attempt_id": string }; Returns: Json };
+      "get_attempt_state": {
+        Args: { "p_attempt_id": string };
+        Returns: Database["public"]["CompositeTypes"]["attempt_state"];
+        SetofOptions: {
+          from: "*";
+          to: "attempt_state";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "get_attempt_sync_status": {
         Args: { "p_attempt_id": string };
         Returns: Database["public"]["CompositeTypes"]["attempt_sync_status"];
@@ -1256,6 +2167,97 @@ export type Database = {
           to: "attempt_sync_status";
           isOneToOne: true;
           isSetofReturn: false;
+        };
+      };
+      "get_leaderboard": {
+        Args: {
+          "p_academy_id"?: string;
+          "p_limit"?: number;
+          "p_offset"?: number;
+          "p_period"?: Database["public"]["Enums"]["leaderboard_period"];
+          "p_specialty"?: string;
+        };
+        Returns: {
+          "avatar_url": string;
+          "display_name": string;
+          "exams_counted": number;
+          "points": number;
+          "rank": number;
+          "specialty": string;
+          "user_id": string;
+        }[];
+      };
+      "get_my_progress": {
+        Args: { "p_academy_id"?: string };
+        Returns: Database["public"]["CompositeTypes"]["my_progress"][];
+        SetofOptions: {
+          from: "*";
+          to: "my_progress";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "get_my_rank": {
+        Args: {
+          "p_academy_id"?: string;
+          "p_period"?: Database["public"]["Enums"]["leaderboard_period"];
+          "p_specialty"?: string;
+        };
+        Returns: Database["public"]["CompositeTypes"]["leaderboard_rank"];
+        SetofOptions: {
+          from: "*";
+          to: "leaderboard_rank";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "get_my_rooms": {
+        Args: Record<PropertyKey, never>;
+        Returns: Database["public"]["CompositeTypes"]["chat_room_summary"][];
+        SetofOptions: {
+          from: "*";
+          to: "chat_room_summary";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "get_my_tutor_usage": {
+        Args: Record<PropertyKey, never>;
+        Returns: Database["public"]["CompositeTypes"]["tutor_usage"][];
+        SetofOptions: {
+          from: "*";
+          to: "tutor_usage";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "get_notifications": {
+        Args: {
+          "p_before"?: string;
+          "p_limit"?: number;
+          "p_unread_only"?: boolean;
+        };
+        Returns: {
+          "academy_id": string | null;
+          "action_url": string | null;
+          "batch_count": number;
+          "batch_key": string | null;
+          "body": string;
+          "created_at": string;
+          "data": NonNullable<Json>;
+          "id": string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "read_at": string | null;
+          "title": string;
+          "type": string;
+          "updated_at": string;
+          "user_id": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "notifications";
+          isOneToOne: false;
+          isSetofReturn: true;
         };
       };
       "get_question_keys": {
@@ -1300,12 +2302,64 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "get_room_members": {
+        Args: { "p_room_id": string };
+        Returns:
+          Database["public"]["CompositeTypes"]["chat_room_member_status"][];
+        SetofOptions: {
+          from: "*";
+          to: "chat_room_member_status";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       "get_session_dashboard": {
         Args: { "p_session_id": string };
         Returns: Database["public"]["CompositeTypes"]["session_dashboard"];
         SetofOptions: {
           from: "*";
           to: "session_dashboard";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "get_student_progress": {
+        Args: { "p_academy_id"?: string; "p_user_id": string };
+        Returns: Database["public"]["CompositeTypes"]["my_progress"][];
+        SetofOptions: {
+          from: "*";
+          to: "my_progress";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "get_unread_counts": {
+        Args: Record<PropertyKey, never>;
+        Returns:
+          Database["public"]["CompositeTypes"]["notification_unread_counts"];
+        SetofOptions: {
+          from: "*";
+          to: "notification_unread_counts";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "invite_to_study_group": {
+        Args: { "p_group_id": string; "p_user_id": string };
+        Returns: {
+          "created_at": string;
+          "decided_at": string | null;
+          "decided_by": string | null;
+          "group_id": string;
+          "id": string;
+          "invited_by": string | null;
+          "kind": Database["public"]["Enums"]["study_group_request_kind"];
+          "status": Database["public"]["Enums"]["study_group_request_status"];
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_group_requests";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -1327,6 +2381,39 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "exam_session_participants";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "join_room": {
+        Args: { "p_room_id": string };
+        Returns: {
+          "joined_at": string;
+          "last_read_message_id": number;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["chat_member_role"];
+          "room_id": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_room_members";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "join_study_group": {
+        Args: { "p_group_id": string };
+        Returns: {
+          "group_id": string;
+          "joined_at": string;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["study_group_role"];
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_group_members";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -1356,6 +2443,201 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "exam_sessions";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "leave_room": {
+        Args: { "p_room_id": string };
+        Returns: {
+          "joined_at": string;
+          "last_read_message_id": number;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["chat_member_role"];
+          "room_id": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_room_members";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "leave_study_group": {
+        Args: { "p_group_id": string };
+        Returns: {
+          "group_id": string;
+          "joined_at": string;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["study_group_role"];
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_group_members";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "list_my_tutor_conversations": {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          "academy_id": string;
+          "created_at": string;
+          "id": string;
+          "last_message_at": string;
+          "title": string;
+          "updated_at": string;
+          "user_id": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "tutor_conversations";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "list_room_messages": {
+        Args: {
+          "p_after"?: number;
+          "p_before"?: number;
+          "p_limit"?: number;
+          "p_room_id": string;
+        };
+        Returns: {
+          "attachment_mime": string | null;
+          "attachment_name": string | null;
+          "attachment_path": string | null;
+          "attachment_size": number | null;
+          "author_id": string | null;
+          "body": string | null;
+          "client_msg_id": string;
+          "created_at": string;
+          "deleted_at": string | null;
+          "deleted_by": string | null;
+          "edited_at": string | null;
+          "id": number;
+          "reply_to_id": number | null;
+          "room_id": string;
+          "thread_user_id": string | null;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "chat_messages";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "list_study_groups": {
+        Args: {
+          "p_academy_id"?: string;
+          "p_limit"?: number;
+          "p_offset"?: number;
+          "p_query"?: string;
+          "p_specialty"?: string;
+        };
+        Returns: Database["public"]["CompositeTypes"]["study_group_summary"][];
+        SetofOptions: {
+          from: "*";
+          to: "study_group_summary";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "mark_all_notifications_read": {
+        Args: Record<PropertyKey, never>;
+        Returns:
+          Database["public"]["CompositeTypes"]["notifications_marked_read"];
+        SetofOptions: {
+          from: "*";
+          to: "notifications_marked_read";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "mark_notifications_read": {
+        Args: { "p_ids": (string)[] };
+        Returns: {
+          "academy_id": string | null;
+          "action_url": string | null;
+          "batch_count": number;
+          "batch_key": string | null;
+          "body": string;
+          "created_at": string;
+          "data": NonNullable<Json>;
+          "id": string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "read_at": string | null;
+          "title": string;
+          "type": string;
+          "updated_at": string;
+          "user_id": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "notifications";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "mark_room_read": {
+        Args: { "p_room_id": string; "p_up_to_message_id": number };
+        Returns: {
+          "joined_at": string;
+          "last_read_message_id": number;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["chat_member_role"];
+          "room_id": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_room_members";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "open_mentor_room": {
+        Args: {
+          "p_academy_id": string;
+          "p_teacher_id": string;
+          "p_title"?: string;
+        };
+        Returns: {
+          "academy_id": string;
+          "created_at": string;
+          "created_by": string | null;
+          "id": string;
+          "kind": Database["public"]["Enums"]["chat_room_kind"];
+          "mentor_id": string | null;
+          "session_id": string | null;
+          "study_group_id": string | null;
+          "title": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_rooms";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "open_proctoring_room": {
+        Args: { "p_session_id": string };
+        Returns: {
+          "academy_id": string;
+          "created_at": string;
+          "created_by": string | null;
+          "id": string;
+          "kind": Database["public"]["Enums"]["chat_room_kind"];
+          "mentor_id": string | null;
+          "session_id": string | null;
+          "study_group_id": string | null;
+          "title": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_rooms";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -1405,6 +2687,23 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "remove_room_member": {
+        Args: { "p_room_id": string; "p_user_id": string };
+        Returns: {
+          "joined_at": string;
+          "last_read_message_id": number;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["chat_member_role"];
+          "room_id": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_room_members";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "remove_session_participant": {
         Args: {
           "p_ban"?: boolean;
@@ -1427,6 +2726,80 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "exam_session_participants";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "remove_study_group_member": {
+        Args: { "p_group_id": string; "p_user_id": string };
+        Returns: {
+          "group_id": string;
+          "joined_at": string;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["study_group_role"];
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_group_members";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "rename_tutor_conversation": {
+        Args: { "p_conversation_id": string; "p_title": string };
+        Returns: {
+          "academy_id": string;
+          "created_at": string;
+          "id": string;
+          "last_message_at": string;
+          "title": string;
+          "updated_at": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "tutor_conversations";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "request_study_group_join": {
+        Args: { "p_group_id": string };
+        Returns: {
+          "created_at": string;
+          "decided_at": string | null;
+          "decided_by": string | null;
+          "group_id": string;
+          "id": string;
+          "invited_by": string | null;
+          "kind": Database["public"]["Enums"]["study_group_request_kind"];
+          "status": Database["public"]["Enums"]["study_group_request_status"];
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_group_requests";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "respond_to_study_group_request": {
+        Args: { "p_accept": boolean; "p_request_id": string };
+        Returns: {
+          "created_at": string;
+          "decided_at": string | null;
+          "decided_by": string | null;
+          "group_id": string;
+          "id": string;
+          "invited_by": string | null;
+          "kind": Database["public"]["Enums"]["study_group_request_kind"];
+          "status": Database["public"]["Enums"]["study_group_request_status"];
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_group_requests";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -1489,6 +2862,109 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "search_room_messages": {
+        Args: {
+          "p_before"?: number;
+          "p_limit"?: number;
+          "p_query": string;
+          "p_room_id": string;
+        };
+        Returns: {
+          "attachment_mime": string | null;
+          "attachment_name": string | null;
+          "attachment_path": string | null;
+          "attachment_size": number | null;
+          "author_id": string | null;
+          "body": string | null;
+          "client_msg_id": string;
+          "created_at": string;
+          "deleted_at": string | null;
+          "deleted_by": string | null;
+          "edited_at": string | null;
+          "id": number;
+          "reply_to_id": number | null;
+          "room_id": string;
+          "thread_user_id": string | null;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "chat_messages";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "send_message": {
+        Args: {
+          "p_attachment"?:
+            Database["public"]["CompositeTypes"]["chat_attachment"];
+          "p_body": string;
+          "p_client_msg_id": string;
+          "p_reply_to_id"?: number;
+          "p_room_id": string;
+        };
+        Returns: {
+          "attachment_mime": string | null;
+          "attachment_name": string | null;
+          "attachment_path": string | null;
+          "attachment_size": number | null;
+          "author_id": string | null;
+          "body": string | null;
+          "client_msg_id": string;
+          "created_at": string;
+          "deleted_at": string | null;
+          "deleted_by": string | null;
+          "edited_at": string | null;
+          "id": number;
+          "reply_to_id": number | null;
+          "room_id": string;
+          "thread_user_id": string | null;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_messages";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "send_notification": {
+        Args: {
+          "p_action_url"?: string;
+          "p_audience": Database["public"]["Enums"]["notification_audience"];
+          "p_body"?: string;
+          "p_data"?: Json;
+          "p_priority"?: Database["public"]["Enums"]["notification_priority"];
+          "p_target_id": string;
+          "p_title": string;
+        };
+        Returns: {
+          "academy_id": string;
+          "audience": Database["public"]["Enums"]["notification_audience"];
+          "created_at": string;
+          "id": string;
+          "priority": Database["public"]["Enums"]["notification_priority"];
+          "recipient_count": number;
+          "sender_id": string | null;
+          "target_id": string;
+          "title": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "notification_sends";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "send_typing": { Args: { "p_room_id": string }; Returns: boolean };
+      "set_question_explanation": {
+        Args: { "p_explanation": string; "p_question_id": string };
+        Returns: Database["public"]["CompositeTypes"]["question_explanation"];
+        SetofOptions: {
+          from: "*";
+          to: "question_explanation";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "set_question_key": {
         Args: {
           "p_accepted_texts"?: (string)[];
@@ -1505,8 +2981,31 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "set_study_group_role": {
+        Args: {
+          "p_group_id": string;
+          "p_role": Database["public"]["Enums"]["study_group_role"];
+          "p_user_id": string;
+        };
+        Returns: {
+          "group_id": string;
+          "joined_at": string;
+          "left_at": string | null;
+          "role": Database["public"]["Enums"]["study_group_role"];
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "study_group_members";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "start_attempt": {
-        Args: { "p_exam_id": string; "p_mode"?: string };
+        Args: {
+          "p_exam_id": string;
+          "p_mode"?: Database["public"]["Enums"]["attempt_mode"];
+        };
         Returns: {
           "academy_id": string;
           "attempt_number": number;
@@ -1612,11 +3111,27 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "update_presence": {
+        Args: { "p_status"?: Database["public"]["Enums"]["presence_status"] };
+        Returns: {
+          "last_seen_at": string;
+          "status": Database["public"]["Enums"]["presence_status"];
+          "updated_at": string;
+          "user_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "user_presence";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "update_section_state": {
         Args: {
           "p_attempt_id": string;
           "p_section_id": string;
-          "p_state": Json;
+          "p_state":
+            Database["public"]["CompositeTypes"]["section_state_change"];
         };
         Returns: {
           "attempt_id": string;
@@ -1661,10 +3176,20 @@ export type Database = {
         | "submitted"
         | "expired"
         | "abandoned";
+      "chat_member_role": "member" | "moderator";
+      "chat_room_kind": "mentor" | "study_group" | "proctoring" | "academy";
+      "conflict_resolution_choice": "server" | "local" | "custom";
       "conflict_strategy": "merge" | "local" | "server";
       "exam_expiry_policy": "autosubmit" | "grace_then_submit" | "abandon";
       "exam_navigation": "free" | "sequential";
       "grading_status": "ungraded" | "pending_review" | "graded";
+      "leaderboard_period": "week" | "month" | "all_time";
+      "notification_audience":
+        | "student"
+        | "session"
+        | "academy"
+        | "study_group";
+      "notification_priority": "low" | "normal" | "high" | "urgent";
       "participant_status":
         | "waiting"
         | "admitted"
@@ -1672,6 +3197,7 @@ export type Database = {
         | "submitted"
         | "removed"
         | "banned";
+      "presence_status": "online" | "away" | "offline";
       "question_type":
         | "single_choice"
         | "multiple_choice"
@@ -1681,8 +3207,21 @@ export type Database = {
         | "essay";
       "section_status": "not_started" | "in_progress" | "completed";
       "session_status": "scheduled" | "lobby" | "active" | "paused" | "ended";
+      "study_group_request_kind": "request" | "invitation";
+      "study_group_request_status": "pending" | "accepted" | "declined";
+      "study_group_role": "owner" | "moderator" | "member";
+      "tutor_message_role": "user" | "assistant";
+      "tutor_message_status": "complete" | "aborted" | "error" | "refused";
     };
     CompositeTypes: {
+      "academy_tutor_usage": {
+        "user_id": string | null;
+        "display_name": string | null;
+        "requests": number | null;
+        "tokens_used": number | null;
+        "tokens_reserved": number | null;
+        "last_day": string | null;
+      };
       "active_attempt": {
         "attempt_id": string | null;
         "exam_id": string | null;
@@ -1719,6 +3258,99 @@ export type Database = {
         "deadline_at": string | null;
         "remaining_ms": number | null;
       };
+      "attempt_state": {
+        "attempt":
+          | Database["public"]["CompositeTypes"]["attempt_state_attempt"]
+          | null;
+        "exam":
+          | Database["public"]["CompositeTypes"]["attempt_state_exam"]
+          | null;
+        "sections":
+          | (Database["public"]["CompositeTypes"]["attempt_state_section"])[]
+          | null;
+        "questions":
+          | (Database["public"]["CompositeTypes"]["attempt_state_question"])[]
+          | null;
+        "answers":
+          | (Database["public"]["CompositeTypes"]["attempt_state_answer"])[]
+          | null;
+        "flags": (string)[] | null;
+        "open_conflicts":
+          | (Database["public"]["CompositeTypes"]["attempt_state_conflict"])[]
+          | null;
+        "server_now": string | null;
+        "remaining_ms": number | null;
+        "last_event_id": number | null;
+      };
+      "attempt_state_answer": {
+        "question_id": string | null;
+        "value": Json | null;
+        "version": number | null;
+        "updated_at": string | null;
+        "is_correct": boolean | null;
+        "points_awarded": number | null;
+      };
+      "attempt_state_attempt": {
+        "id": string | null;
+        "exam_id": string | null;
+        "user_id": string | null;
+        "attempt_number": number | null;
+        "mode": Database["public"]["Enums"]["attempt_mode"] | null;
+        "status": Database["public"]["Enums"]["attempt_status"] | null;
+        "conflict_strategy":
+          | Database["public"]["Enums"]["conflict_strategy"]
+          | null;
+        "started_at": string | null;
+        "deadline_at": string | null;
+        "paused_at": string | null;
+        "finished_at": string | null;
+        "current_question_id": string | null;
+        "score": number | null;
+        "max_score": number | null;
+        "grading_status": Database["public"]["Enums"]["grading_status"] | null;
+      };
+      "attempt_state_conflict": {
+        "id": string | null;
+        "question_id": string | null;
+        "local_value": Json | null;
+        "base_version": number | null;
+        "server_value": Json | null;
+        "server_version": number | null;
+        "created_at": string | null;
+      };
+      "attempt_state_exam": {
+        "id": string | null;
+        "title": string | null;
+        "description": string | null;
+        "navigation": Database["public"]["Enums"]["exam_navigation"] | null;
+        "duration_seconds": number | null;
+        "grace_period_seconds": number | null;
+        "expiry_policy":
+          | Database["public"]["Enums"]["exam_expiry_policy"]
+          | null;
+      };
+      "attempt_state_question": {
+        "id": string | null;
+        "section_id": string | null;
+        "position": number | null;
+        "type": Database["public"]["Enums"]["question_type"] | null;
+        "prompt": string | null;
+        "options": Json | null;
+        "points": number | null;
+      };
+      "attempt_state_section": {
+        "id": string | null;
+        "position": number | null;
+        "title": string | null;
+        "time_limit_seconds": number | null;
+        "sub_skill": string | null;
+        "status": Database["public"]["Enums"]["section_status"] | null;
+        "current_question_id": string | null;
+        "time_used_ms": number | null;
+        "started_at": string | null;
+        "deadline_at": string | null;
+        "completed_at": string | null;
+      };
       "attempt_sync_status": {
         "attempt_id": string | null;
         "status": Database["public"]["Enums"]["attempt_status"] | null;
@@ -1740,6 +3372,86 @@ export type Database = {
         "deadline_at": string | null;
         "remaining_ms": number | null;
       };
+      "chat_attachment": {
+        "object_path": string | null;
+        "name": string | null;
+        "size_bytes": number | null;
+        "mime_type": string | null;
+      };
+      "chat_room_member_status": {
+        "user_id": string | null;
+        "display_name": string | null;
+        "avatar_url": string | null;
+        "role": Database["public"]["Enums"]["chat_member_role"] | null;
+        "joined_at": string | null;
+        "last_read_message_id": number | null;
+        "status": Database["public"]["Enums"]["presence_status"] | null;
+        "last_seen_at": string | null;
+      };
+      "chat_room_summary": {
+        "room_id": string | null;
+        "academy_id": string | null;
+        "kind": Database["public"]["Enums"]["chat_room_kind"] | null;
+        "title": string | null;
+        "session_id": string | null;
+        "is_moderator": boolean | null;
+        "can_post": boolean | null;
+        "last_read_message_id": number | null;
+        "last_message_id": number | null;
+        "last_message_at": string | null;
+        "last_message_author_id": string | null;
+        "last_message_body": string | null;
+        "unread_count": number | null;
+        "total_unread": number | null;
+      };
+      "conflict_resolution": {
+        "conflict_id": string | null;
+        "resolution":
+          | Database["public"]["Enums"]["conflict_resolution_choice"]
+          | null;
+        "value": Json | null;
+      };
+      "leaderboard_rank": {
+        "academy_id": string | null;
+        "period": Database["public"]["Enums"]["leaderboard_period"] | null;
+        "period_start": string | null;
+        "specialty": string | null;
+        "rank": number | null;
+        "points": number | null;
+        "exams_counted": number | null;
+        "gap_to_next": number | null;
+        "hidden": boolean | null;
+        "ranked": number | null;
+      };
+      "my_progress": {
+        "academy_id": string | null;
+        "user_id": string | null;
+        "current_streak": number | null;
+        "longest_streak": number | null;
+        "last_active_on": string | null;
+        "skills":
+          | (Database["public"]["CompositeTypes"]["skill_progress"])[]
+          | null;
+        "positions":
+          | (Database["public"]["CompositeTypes"]["leaderboard_rank"])[]
+          | null;
+      };
+      "notification_unread_counts": {
+        "total": number | null;
+        "low": number | null;
+        "normal": number | null;
+        "high": number | null;
+        "urgent": number | null;
+      };
+      "notifications_marked_read": {
+        "marked": number | null;
+        "read_at": string | null;
+        "unread_total": number | null;
+      };
+      "question_explanation": {
+        "question_id": string | null;
+        "explanation": string | null;
+      };
       "question_key": {
         "question_id": string | null;
         "correct": Json | null;
@@ -1757,6 +3469,10 @@ export type Database = {
         "rejected_ops": number | null;
         "errors": number | null;
         "active_connections": number | null;
+      };
+      "section_state_change": {
+        "status": Database["public"]["Enums"]["section_status"] | null;
+        "time_used_ms": number | null;
       };
       "session_dashboard": {
         "session":
@@ -1812,6 +3528,49 @@ export type Database = {
         "submitted": number | null;
         "removed": number | null;
         "disconnected": number | null;
+      };
+      "skill_progress": {
+        "specialty": string | null;
+        "sub_skill": string | null;
+        "attempts": number | null;
+        "best_percent": number | null;
+        "latest_percent": number | null;
+        "latest_at": string | null;
+        "mastery_percent": number | null;
+        "questions_answered": number | null;
+        "questions_correct": number | null;
+      };
+      "study_group_summary": {
+        "group_id": string | null;
+        "academy_id": string | null;
+        "name": string | null;
+        "description": string | null;
+        "specialty": string | null;
+        "is_public": boolean | null;
+        "member_limit": number | null;
+        "member_count": number | null;
+        "owner_id": string | null;
+        "room_id": string | null;
+        "created_at": string | null;
+        "archived_at": string | null;
+        "my_role": Database["public"]["Enums"]["study_group_role"] | null;
+        "can_moderate": boolean | null;
+        "can_join": boolean | null;
+        "can_request": boolean | null;
+        "pending_kind":
+          | Database["public"]["Enums"]["study_group_request_kind"]
+          | null;
+      };
+      "tutor_usage": {
+        "academy_id": string | null;
+        "requests_this_minute": number | null;
+        "tokens_used_today": number | null;
+        "tokens_reserved_today": number | null;
+        "user_tokens_per_day": number | null;
+        "tokens_left_today": number | null;
+        "academy_tokens_this_month": number | null;
+        "academy_tokens_per_month": number | null;
+        "academy_tokens_left_this_month": number | null;
       };
     };
   };
@@ -1970,10 +3729,16 @@ export const Constants = {
         "expired",
         "abandoned",
       ],
+      "chat_member_role": ["member", "moderator"],
+      "chat_room_kind": ["mentor", "study_group", "proctoring", "academy"],
+      "conflict_resolution_choice": ["server", "local", "custom"],
       "conflict_strategy": ["merge", "local", "server"],
       "exam_expiry_policy": ["autosubmit", "grace_then_submit", "abandon"],
       "exam_navigation": ["free", "sequential"],
       "grading_status": ["ungraded", "pending_review", "graded"],
+      "leaderboard_period": ["week", "month", "all_time"],
+      "notification_audience": ["student", "session", "academy", "study_group"],
+      "notification_priority": ["low", "normal", "high", "urgent"],
       "participant_status": [
         "waiting",
         "admitted",
@@ -1982,6 +3747,7 @@ export const Constants = {
         "removed",
         "banned",
       ],
+      "presence_status": ["online", "away", "offline"],
       "question_type": [
         "single_choice",
         "multiple_choice",
@@ -1992,6 +3758,11 @@ export const Constants = {
       ],
       "section_status": ["not_started", "in_progress", "completed"],
       "session_status": ["scheduled", "lobby", "active", "paused", "ended"],
+      "study_group_request_kind": ["request", "invitation"],
+      "study_group_request_status": ["pending", "accepted", "declined"],
+      "study_group_role": ["owner", "moderator", "member"],
+      "tutor_message_role": ["user", "assistant"],
+      "tutor_message_status": ["complete", "aborted", "error", "refused"],
     },
   },
 } as const;

@@ -112,7 +112,7 @@ select from private.notify_user_batched(tests.get_supabase_uid('sue'), 'room:r2'
 update public.notifications set created_at = created_at - interval '11 minutes' where batch_key = 'room:r1';
 select from private.notify_user_batched(tests.get_supabase_uid('sue'), 'room:r1', 'room_message', 'Later', '', 'normal',
   null, '{}', '10000000-0000-4000-8000-000000000001');
-select is((select count(*)::integer from public.notifications as n where n.batch_key like 'room:%'), 3,
+select is((select count(*)::integer from public.notifications as n where n.user_id = tests.get_supabase_uid('sue') and n.batch_key like 'room:%'), 3,
   'Another room gets its own notification, and a message after the window a new one');
 
 -- ========== Pruning ==========
