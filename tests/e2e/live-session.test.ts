@@ -109,4 +109,32 @@ describe('a live session of 30 students', () => {
     await expect.poll(() => events.some((e) => e.event === 'session_status' && e.data.status === 'ended'),
       { timeout: 10_000 }).toBe(true);
   });
+  it("announces a student's last save soon after its one-second window, with nothing saved after it", async () => {
+    const [student] = await createStudents(1);
+    const session = await rpc<{ id: string; join_code: string }>(teacher, 'create_exam_session', {
+      p_exam_id: examId, p_title: 'Trailing progress', p_duration_seconds: 1200,
+    });
+    const progress: Record<string, unknown>[] = [];
+    await openEventStream(`${apiUrl}/functions/v1/attempt-events?topic=session:${session.id}&access_token=${teacherToken}`, {
+      signal: abort.signal,
+      onEvent: (event) => {
+        if (event.event === 'progress') progress.push(JSON.parse(event.data).payload);
+      },
+    });
+    await rpc(clientFor(undefined, student.token), 'join_exam_session', { p_join_code: session.join_code });
+    await rpc(teacher, 'admit_session_participants', { p_session_id: session.id });
+    await rpc(teacher, 'launch_exam_session', { p_session_id: session.id });
+    const [open] = await rpc<{ attempt_id: string }[]>(clientFor(undefined, student.token), 'get_active_session_state', {});
+
+    // Two saves inside one second: the first is announced at once, the second waits for
+    // the window to close; nothing else happens, and the hub announces it.
+    for (const [seq, questionId] of questionIds.slice(0, 2).entries()) {
+      const { error } = await save(student.token, open.attempt_id, [
+        { op_id: randomUUID(), seq, type: 'answer', question_id: questionId, value: 'a', base_version: 0 },
+      ]);
+      expect(error).toBeNull();
+    }
+    await expect.poll(() => progress.at(-1)?.answered, { timeout: 5_000 }).toBe(2);
+    expect(progress.filter((event) => event.user_id === student.id).map((event) => event.answered)).toEqual([1, 2]);
+  });
 });
