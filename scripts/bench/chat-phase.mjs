@@ -3,6 +3,7 @@
 // send latency, send-to-delivery on every stream, and errors.
 import { randomUUID } from 'node:crypto';
 import { psql } from '../lib/database.mjs';
+import { postRpc } from '../lib/rest-rpc.mjs';
 import { sleep, watch } from './load.mjs';
 import { latencySummary } from './stats.mjs';
 
@@ -65,15 +66,11 @@ export async function runChatPhase({ apiUrl, roomId, members, streams, ratePerSe
       const begun = performance.now();
       sentAt.set(clientMsgId, begun);
       try {
-        const response = await fetch(`${apiUrl}/rest/v1/rpc/send_message`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${member.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ p_room_id: roomId, p_body: `Message ${i} from ${member.n}`, p_client_msg_id: clientMsgId }),
-        });
-        const body = await response.json();
+        const { status, body } = await postRpc(apiUrl, member.token, 'send_message',
+          { p_room_id: roomId, p_body: `Message ${i} from ${member.n}`, p_client_msg_id: clientMsgId });
         sendMs.push(performance.now() - begun);
         sent += 1;
-        if (response.status !== 200) {
+        if (status !== 200) {
           errors += 1;
           errorCodes[body.code] = (errorCodes[body.code] ?? 0) + 1;
         }

@@ -2,36 +2,25 @@
 // dashboards stream the session topic and poll get_session_dashboard.
 import { randomUUID } from 'node:crypto';
 import { saveAnswers, sleep, watch } from './load.mjs';
+import { callRpc } from '../lib/rest-rpc.mjs';
 import { latencySummary } from './stats.mjs';
-
-/** POST /rest/v1/rpc/<fn> as the holder of `token`. */
-async function rpc(apiUrl, token, fn, args) {
-  const response = await fetch(`${apiUrl}/rest/v1/rpc/${fn}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(args),
-  });
-  const body = await response.json();
-  if (response.status !== 200) throw new Error(`${fn} failed: ${response.status} ${JSON.stringify(body)}`);
-  return body;
-}
 
 /**
  * @param {{ apiUrl: string, examId: string, teacherToken: string, students: import('./load.mjs').Student[],
  *   teachers: number, seconds: number, intervalMs: number }} options
  */
 export async function runSessionPhase({ apiUrl, examId, teacherToken, students, teachers, seconds, intervalMs }) {
-  const session = await rpc(apiUrl, teacherToken, 'create_exam_session', {
+  const session = await callRpc(apiUrl, teacherToken, 'create_exam_session', {
     p_exam_id: examId, p_title: `Bench session ${randomUUID().slice(0, 8)}`, p_duration_seconds: 3600,
   });
   for (let i = 0; i < students.length; i += 50) {
     await Promise.all(students.slice(i, i + 50).map((s) =>
-      rpc(apiUrl, s.token, 'join_exam_session', { p_join_code: session.join_code })));
+      callRpc(apiUrl, s.token, 'join_exam_session', { p_join_code: session.join_code })));
   }
-  await rpc(apiUrl, teacherToken, 'admit_session_participants', { p_session_id: session.id });
-  await rpc(apiUrl, teacherToken, 'launch_exam_session', { p_session_id: session.id });
+  await callRpc(apiUrl, teacherToken, 'admit_session_participants', { p_session_id: session.id });
+  await callRpc(apiUrl, teacherToken, 'launch_exam_session', { p_session_id: session.id });
   const participants = await Promise.all(students.map(async (s) => {
-    const open = await rpc(apiUrl, s.token, 'get_active_session_state', {});
+    const open = await callRpc(apiUrl, s.token, 'get_active_session_state', {});
     return { ...s, attemptId: open.find((attempt) => attempt.attempt_id !== s.attemptId).attempt_id };
   }));
 
@@ -62,7 +51,7 @@ export async function runSessionPhase({ apiUrl, examId, teacherToken, students, 
     while (!abort.signal.aborted) {
       await Promise.all(Array.from({ length: teachers }, async () => {
         const started = performance.now();
-        await rpc(apiUrl, teacherToken, 'get_session_dashboard', { p_session_id: session.id });
+        await callRpc(apiUrl, teacherToken, 'get_session_dashboard', { p_session_id: session.id });
         dashboardMs.push(performance.now() - started);
       }));
       await sleep(2000);
@@ -77,7 +66,7 @@ export async function runSessionPhase({ apiUrl, examId, teacherToken, students, 
   const elapsed = (performance.now() - startedAt) / 1000;
   abort.abort();
   await polling;
-  await rpc(apiUrl, teacherToken, 'end_exam_session', { p_session_id: session.id });
+  await callRpc(apiUrl, teacherToken, 'end_exam_session', { p_session_id: session.id });
   return {
     students: students.length,
     teacherStreams: teachers,

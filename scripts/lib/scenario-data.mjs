@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEMO_ACADEMY_ID } from './demo-users.mjs';
 import { mintToken } from './jwt.mjs';
+import { callRpc } from './rest-rpc.mjs';
 
 /**
  * A published exam of the demo academy with `questions` single-choice questions (options
@@ -62,11 +63,5 @@ export async function createStudents(ownerSql, count) {
  * @returns {Promise<string>}
  */
 export async function startAttempt(apiUrl, token, examId) {
-  const response = await fetch(`${apiUrl}/rest/v1/rpc/start_attempt`, {
-    method: 'POST',
-    headers: { apikey: mintToken({ role: 'anon' }), authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ p_exam_id: examId }),
-  });
-  if (response.status !== 200) throw new Error(`Cannot start attempt: ${response.status} ${await response.text()}`);
-  return (await response.json()).id;
+  return (await callRpc(apiUrl, token, 'start_attempt', { p_exam_id: examId })).id;
 }
