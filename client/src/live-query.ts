@@ -118,12 +118,19 @@ export function unwrap<T>(what: string, result: { data: T | null; error: { messa
   return result.data as T;
 }
 
-/** The signed-in user's id (from the supabase client's session). */
+/**
+ * The signed-in user's id (from the supabase client's session). A client made with the
+ * `accessToken` option (third-party auth) has no session to ask: pass `userId` then.
+ */
 export async function currentUserId(ctx: SessionContext): Promise<string> {
-  const { data } = await ctx.supabase.auth.getSession();
-  const id = data.session?.user?.id;
-  if (typeof id === "string") return id;
-  const user = await ctx.supabase.auth.getUser();
-  if (user.data.user?.id) return user.data.user.id;
+  try {
+    const { data } = await ctx.supabase.auth.getSession();
+    const id = data.session?.user?.id;
+    if (typeof id === "string") return id;
+    const user = await ctx.supabase.auth.getUser();
+    if (user.data.user?.id) return user.data.user.id;
+  } catch {
+    // supabase-js refuses auth.* on a client with the accessToken option
+  }
   throw new Error("Cannot find the signed-in user: sign in first or pass userId");
 }
