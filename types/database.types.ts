@@ -1768,10 +1768,10 @@ export type Database = {
       };
       "apply_attempt_ops": {
         Args: { "p_attempt_id": string; "p_client_id"?: string; "p_ops": Json };
-        Returns: Database["public"]["CompositeTypes"]["attempt_ops_outcome"];
+        Returns: Database["public"]["CompositeTypes"]["attempt_ops_result"];
         SetofOptions: {
           from: "*";
-          to: "attempt_ops_outcome";
+          to: "attempt_ops_result";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -3170,6 +3170,8 @@ export type Database = {
         | "resolution"
         | "system";
       "attempt_mode": "diagnostic" | "practice" | "drill";
+      "attempt_op_resolution": "local" | "server";
+      "attempt_op_status": "applied" | "duplicate" | "conflict" | "rejected";
       "attempt_status":
         | "in_progress"
         | "overdue"
@@ -3251,8 +3253,34 @@ export type Database = {
         "live_connections": number | null;
         "collision_detected": boolean | null;
       };
+      "attempt_op_result": {
+        "op_id": string | null;
+        "status": Database["public"]["Enums"]["attempt_op_status"] | null;
+        "first_status": Database["public"]["Enums"]["attempt_op_status"] | null;
+        "question_id": string | null;
+        "section_id": string | null;
+        "version": number | null;
+        "superseded": boolean | null;
+        "flagged": boolean | null;
+        "resolution":
+          | Database["public"]["Enums"]["attempt_op_resolution"]
+          | null;
+        "server_value": Json | null;
+        "server_version": number | null;
+        "conflict_id": string | null;
+        "code": string | null;
+      };
       "attempt_ops_outcome": {
         "results": Json | null;
+        "status": Database["public"]["Enums"]["attempt_status"] | null;
+        "server_now": string | null;
+        "deadline_at": string | null;
+        "remaining_ms": number | null;
+      };
+      "attempt_ops_result": {
+        "results":
+          | (Database["public"]["CompositeTypes"]["attempt_op_result"])[]
+          | null;
         "status": Database["public"]["Enums"]["attempt_status"] | null;
         "server_now": string | null;
         "deadline_at": string | null;
@@ -3722,6 +3750,8 @@ export const Constants = {
         "system",
       ],
       "attempt_mode": ["diagnostic", "practice", "drill"],
+      "attempt_op_resolution": ["local", "server"],
+      "attempt_op_status": ["applied", "duplicate", "conflict", "rejected"],
       "attempt_status": [
         "in_progress",
         "overdue",

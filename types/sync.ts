@@ -315,7 +315,9 @@ export const OpStatusSchema = z.enum(["applied", "duplicate", "conflict", "rejec
  * The result of one op, in the order sent. `duplicate` is a replayed op id
  * (with the first result and its `first_status`); `conflict` carries the
  * `resolution` and the server's value and version; `rejected` a `code` such as
- * `question_closed`, `section_expired` or `navigation_sequential`.
+ * `question_closed`, `section_expired` or `navigation_sequential`. The fields
+ * of `public.attempt_op_result` (what the `apply_attempt_ops` RPC returns, typed,
+ * a field an op does not carry being null); `attempt-sync` leaves such fields out.
  */
 export const OpResultSchema = z.looseObject({
   op_id: UuidSchema,

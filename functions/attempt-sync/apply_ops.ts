@@ -39,9 +39,24 @@ export async function applyOps(
 ): Promise<SyncResponse> {
   let row: OutcomeRow | undefined;
   try {
+    // The typed results (public.attempt_op_result[], which the driver does not
+    // parse) as the JSON the response has always carried: each result holds the
+    // fields its op has, a null field left out, except that a conflict (and its
+    // replay) always carries conflict_id and server_value, null when no conflict
+    // was opened or the server held no value.
     [row] = await db.withUser(claims, request, (sql) =>
       sql<OutcomeRow[]>`
-        select o.results, o.status, o.server_now, o.deadline_at, o.remaining_ms
+        select coalesce((
+            select jsonb_agg((
+                select jsonb_object_agg(f.key, f.value)
+                from jsonb_each(to_jsonb(o.results[i])) as f
+                where f.value <> 'null'::jsonb
+                  or (f.key in ('conflict_id', 'server_value')
+                    and coalesce(o.results[i].first_status, o.results[i].status) = 'conflict')
+              ) order by i)
+            from generate_subscripts(o.results, 1) as i
+          ), '[]'::jsonb) as results,
+          o.status, o.server_now, o.deadline_at, o.remaining_ms
         from public.apply_attempt_ops(
           ${batch.attemptId}::uuid, ${sql.json(batch.ops)}, ${batch.clientId}
         ) as o

@@ -71,8 +71,8 @@ select from set_config('test.outcome', (
 
 select results_eq(
   $$
-    select r ->> 'op_id', r ->> 'status', (r ->> 'version')::integer
-    from jsonb_array_elements(current_setting('test.outcome')::jsonb -> 'results') as r
+    select r.op_id::text, r.status::text, r.version
+    from jsonb_populate_recordset(null::public.attempt_op_result, current_setting('test.outcome')::jsonb -> 'results') as r
   $$,
   $$
     values
@@ -134,11 +134,11 @@ select results_eq(
 
 select results_eq(
   $$
-    select r ->> 'status', (r ->> 'version')::integer
+    select r.status::text, r.version
     from public.apply_attempt_ops(current_setting('test.attempt')::uuid,
       '[{"op_id": "50000000-0000-4000-8000-000000000009", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000001", "value": "c", "base_version": 1}]',
       'laptop') as o,
-      jsonb_array_elements(o.results) as r
+      unnest(o.results) as r
   $$,
   $$ values ('applied', 2) $$,
   'Changing an answer from its newest version applies as version 2'
@@ -159,9 +159,9 @@ select from set_config('test.before', pg_temp.attempt_snapshot()::text, true);
 
 select results_eq(
   $$
-    select r ->> 'status', r ->> 'first_status', count(*)::integer
+    select r.status::text, r.first_status::text, count(*)::integer
     from public.apply_attempt_ops(current_setting('test.attempt')::uuid, current_setting('test.batch')::jsonb, 'laptop') as o,
-      jsonb_array_elements(o.results) as r
+      unnest(o.results) as r
     group by 1, 2
   $$,
   $$ values ('duplicate', 'applied', 8) $$,
@@ -170,10 +170,10 @@ select results_eq(
 
 select is(
   (
-    select (r ->> 'version')::integer
+    select r.version
     from public.apply_attempt_ops(current_setting('test.attempt')::uuid, current_setting('test.batch')::jsonb, 'laptop') as o,
-      jsonb_array_elements(o.results) as r
-    where r ->> 'op_id' = '50000000-0000-4000-8000-000000000001'
+      unnest(o.results) as r
+    where r.op_id = '50000000-0000-4000-8000-000000000001'
   ),
   1,
   'A replayed op answers its first result (version 1), not the answer''s present version'
@@ -185,8 +185,8 @@ select is(
     from public.apply_attempt_ops(current_setting('test.attempt')::uuid,
       (select jsonb_agg(op order by ord desc) from jsonb_array_elements(current_setting('test.batch')::jsonb) with ordinality as b(op, ord)),
       'phone') as o,
-      jsonb_array_elements(o.results) as r
-    where r ->> 'status' = 'duplicate'
+      unnest(o.results) as r
+    where r.status = 'duplicate'
   ),
   8,
   'Replaying the batch shuffled, from another client, still answers duplicate for every op'
@@ -200,12 +200,12 @@ select is(
 
 select results_eq(
   $$
-    select r ->> 'status'
+    select r.status::text
     from public.apply_attempt_ops(current_setting('test.attempt')::uuid, '[
       {"op_id": "50000000-0000-4000-8000-000000000010", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000003", "value": true, "base_version": 0},
       {"op_id": "50000000-0000-4000-8000-000000000010", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000003", "value": true, "base_version": 0}
     ]', 'laptop') as o,
-      jsonb_array_elements(o.results) as r
+      unnest(o.results) as r
   $$,
   $$ values ('applied'), ('duplicate') $$,
   'An op id sent twice in one batch applies once and answers duplicate the second time'
@@ -220,9 +220,9 @@ select from set_config('test.seq_batch', '[
 
 select results_eq(
   $$
-    select r ->> 'op_id', r ->> 'status', (r ->> 'version')::integer
+    select r.op_id::text, r.status::text, r.version
     from public.apply_attempt_ops(current_setting('test.attempt')::uuid, current_setting('test.seq_batch')::jsonb, 'tablet') as o,
-      jsonb_array_elements(o.results) as r
+      unnest(o.results) as r
   $$,
   $$
     values
@@ -235,11 +235,11 @@ select results_eq(
 
 select results_eq(
   $$
-    select r ->> 'status', (r ->> 'superseded')::boolean
+    select r.status::text, r.superseded
     from public.apply_attempt_ops(current_setting('test.attempt')::uuid,
       '[{"op_id": "50000000-0000-4000-8000-000000000034", "seq": 2, "type": "answer", "question_id": "40000000-0000-4000-8000-000000000004", "value": 2.5, "base_version": 3}]',
       'tablet') as o,
-      jsonb_array_elements(o.results) as r
+      unnest(o.results) as r
   $$,
   $$ values ('applied', true) $$,
   'An older op of the same client arriving late is acknowledged as superseded'

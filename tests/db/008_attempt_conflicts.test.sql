@@ -46,11 +46,11 @@ select from public.apply_attempt_ops(current_setting('test.merge')::uuid, '[
 
 select results_eq(
   $$
-    select r ->> 'status', r ->> 'resolution', (r ->> 'version')::integer, r -> 'server_value', (r ->> 'server_version')::integer
+    select r.status::text, r.resolution::text, r.version, r.server_value, r.server_version
     from public.apply_attempt_ops(current_setting('test.merge')::uuid,
       '[{"op_id": "50000000-0000-4000-8000-000000000003", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000001", "value": "b", "base_version": 0}]',
       'phone') as o,
-      jsonb_array_elements(o.results) as r
+      unnest(o.results) as r
   $$,
   $$ values ('conflict', 'local', 2, '"a"'::jsonb, 1) $$,
   'Under merge, a stale save with a value wins as version 2 and reports the server''s value it replaced'
@@ -77,13 +77,13 @@ select results_eq(
 
 select results_eq(
   $$
-    select r ->> 'status', r ->> 'resolution', (r ->> 'version')::integer, r -> 'conflict_id'
+    select r.status::text, r.resolution::text, r.version, r.conflict_id
     from public.apply_attempt_ops(current_setting('test.merge')::uuid,
       '[{"op_id": "50000000-0000-4000-8000-000000000004", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000005", "value": "   ", "base_version": 0}]',
       'phone') as o,
-      jsonb_array_elements(o.results) as r
+      unnest(o.results) as r
   $$,
-  $$ values ('conflict', 'server', 1, 'null'::jsonb) $$,
+  $$ values ('conflict', 'server', 1, null::uuid) $$,
   'Under merge, a stale save of an empty value loses to the stored answer without opening a conflict'
 );
 
@@ -152,11 +152,11 @@ select from public.apply_attempt_ops(current_setting('test.local')::uuid,
 
 select results_eq(
   $$
-    select r ->> 'status', r ->> 'resolution', (r ->> 'version')::integer
+    select r.status::text, r.resolution::text, r.version
     from public.apply_attempt_ops(current_setting('test.local')::uuid,
       '[{"op_id": "50000000-0000-4000-8000-000000000022", "type": "clear_answer", "question_id": "40000000-0000-4000-8000-000000000021", "base_version": 0}]',
       'phone') as o,
-      jsonb_array_elements(o.results) as r
+      unnest(o.results) as r
   $$,
   $$ values ('conflict', 'local', 2) $$,
   'Under local, a stale save wins even when it empties the answer'
@@ -187,7 +187,7 @@ select from public.apply_attempt_ops(current_setting('test.server')::uuid, '[
 ]', 'laptop');
 
 select from set_config('test.stale', (
-  select to_jsonb(o.results)::text
+  select o.results::text
   from public.apply_attempt_ops(current_setting('test.server')::uuid, '[
     {"op_id": "50000000-0000-4000-8000-000000000034", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000031", "value": "c", "base_version": 0},
     {"op_id": "50000000-0000-4000-8000-000000000035", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000032", "value": "c", "base_version": 0},
@@ -197,8 +197,8 @@ select from set_config('test.stale', (
 
 select results_eq(
   $$
-    select r ->> 'status', r ->> 'resolution', (r ->> 'version')::integer, r ? 'conflict_id' and r ->> 'conflict_id' is not null
-    from jsonb_array_elements(current_setting('test.stale')::jsonb) as r
+    select r.status::text, r.resolution::text, r.version, r.conflict_id is not null
+    from unnest(current_setting('test.stale')::public.attempt_op_result[]) as r
   $$,
   $$ values ('conflict', 'server', 1, true), ('conflict', 'server', 1, true), ('conflict', 'server', 1, true) $$,
   'Under server, stale saves lose to the stored answers and each opens a conflict'

@@ -121,7 +121,7 @@ select tests.authenticate_as('sue');
 
 select results_eq(
   $$
-    select o.status::text, o.remaining_ms, o.results -> 0 ->> 'status'
+    select o.status::text, o.remaining_ms, (o.results)[1].status::text
     from public.apply_attempt_ops(current_setting('test.grace')::uuid,
       '[{"op_id": "50000000-0000-4000-8000-000000000021", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000021", "value": true, "base_version": 0}]',
       'laptop') as o
@@ -131,7 +131,7 @@ select results_eq(
 );
 
 select is(
-  (select o.results -> 0 ->> 'status' from public.apply_attempt_ops(current_setting('test.auto')::uuid,
+  (select (o.results)[1].status::text from public.apply_attempt_ops(current_setting('test.auto')::uuid,
     '[{"op_id": "50000000-0000-4000-8000-000000000002", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000003", "value": false, "base_version": 0}]',
     'laptop') as o),
   'applied',
@@ -161,12 +161,12 @@ select is(
 
 select results_eq(
   $$
-    select r ->> 'status', r ->> 'first_status'
+    select r.status::text, r.first_status::text
     from public.apply_attempt_ops(current_setting('test.auto')::uuid, '[
       {"op_id": "50000000-0000-4000-8000-000000000001", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000001", "value": "b", "base_version": 0},
       {"op_id": "50000000-0000-4000-8000-000000000002", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000003", "value": false, "base_version": 0}
     ]', 'laptop') as o,
-      jsonb_array_elements(o.results) as r
+      unnest(o.results) as r
   $$,
   $$ values ('duplicate', 'applied'), ('duplicate', 'applied') $$,
   'After the deadline a replay of ops saved in time still answers duplicate'
@@ -257,7 +257,7 @@ select is(
 );
 
 select is(
-  (select o.results -> 0 ->> 'status' from public.apply_attempt_ops(current_setting('test.auto')::uuid,
+  (select (o.results)[1].status::text from public.apply_attempt_ops(current_setting('test.auto')::uuid,
     '[{"op_id": "50000000-0000-4000-8000-000000000001", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000001", "value": "b", "base_version": 0}]',
     'laptop') as o),
   'duplicate',
@@ -294,7 +294,7 @@ select results_eq(
 select tests.authenticate_as('sue');
 
 select is(
-  (select o.results -> 0 ->> 'status' from public.apply_attempt_ops(current_setting('test.sequence')::uuid,
+  (select (o.results)[1].status::text from public.apply_attempt_ops(current_setting('test.sequence')::uuid,
     '[{"op_id": "50000000-0000-4000-8000-000000000041", "type": "position", "question_id": "40000000-0000-4000-8000-000000000042"}]', 'laptop') as o),
   'applied',
   'In a sequential exam a student moves forward'
@@ -302,12 +302,12 @@ select is(
 
 select results_eq(
   $$
-    select r ->> 'status', r ->> 'code'
+    select r.status::text, r.code
     from public.apply_attempt_ops(current_setting('test.sequence')::uuid, '[
       {"op_id": "50000000-0000-4000-8000-000000000042", "type": "position", "question_id": "40000000-0000-4000-8000-000000000041"},
       {"op_id": "50000000-0000-4000-8000-000000000043", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000041", "value": true, "base_version": 0}
     ]', 'laptop') as o,
-      jsonb_array_elements(o.results) as r
+      unnest(o.results) as r
   $$,
   $$ values ('rejected', 'navigation_sequential'), ('rejected', 'question_closed') $$,
   'In a sequential exam going back and answering a passed question are rejected'
@@ -351,11 +351,11 @@ select tests.authenticate_as('sue');
 
 select results_eq(
   $$
-    select r ->> 'status', r ->> 'code'
+    select r.status::text, r.code
     from public.apply_attempt_ops(current_setting('test.sequence')::uuid,
       '[{"op_id": "50000000-0000-4000-8000-000000000045", "type": "answer", "question_id": "40000000-0000-4000-8000-000000000043", "value": true, "base_version": 0}]',
       'laptop') as o,
-      jsonb_array_elements(o.results) as r
+      unnest(o.results) as r
   $$,
   $$ values ('rejected', 'section_expired') $$,
   'After a section''s own time plus grace its questions take no answer'

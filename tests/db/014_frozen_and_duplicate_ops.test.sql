@@ -117,7 +117,7 @@ select from set_config('test.results', (
       'question_id', '40000000-0000-4000-8000-000000000002', 'value', true, 'base_version', 0)), 'laptop') as o), true);
 
 select results_eq(
-  $$ select r ->> 'status', r ->> 'question_id' from jsonb_array_elements(current_setting('test.results')::jsonb) as r $$,
+  $$ select r.status::text, r.question_id::text from unnest(current_setting('test.results')::public.attempt_op_result[]) as r $$,
   $$ values ('applied', '40000000-0000-4000-8000-000000000001'), ('duplicate', '40000000-0000-4000-8000-000000000001') $$,
   'An op id repeated in an answers-only batch is applied once; the repeat answers duplicate with the first result'
 );
@@ -130,10 +130,10 @@ select results_eq(
 );
 
 select is(
-  (select r ->> 'question_id' from public.apply_attempt_ops(current_setting('test.kim_attempt')::uuid, jsonb_build_array(
+  (select r.question_id::text from public.apply_attempt_ops(current_setting('test.kim_attempt')::uuid, jsonb_build_array(
     jsonb_build_object('op_id', 'A0000000-0000-4000-8000-000000000001', 'type', 'answer',
       'question_id', '40000000-0000-4000-8000-000000000002', 'value', true, 'base_version', 0)), 'laptop') as o,
-    jsonb_array_elements(o.results) as r),
+    unnest(o.results) as r),
   '40000000-0000-4000-8000-000000000001',
   'Replayed later (in any letter case), the op id answers with the first op''s result'
 );
@@ -149,7 +149,7 @@ select from set_config('test.results', (
       'question_id', '40000000-0000-4000-8000-000000000002', 'value', false, 'base_version', 0)), 'laptop') as o), true);
 
 select results_eq(
-  $$ select r ->> 'status', r ->> 'question_id' from jsonb_array_elements(current_setting('test.results')::jsonb) as r $$,
+  $$ select r.status::text, r.question_id::text from unnest(current_setting('test.results')::public.attempt_op_result[]) as r $$,
   $$ values ('applied', '40000000-0000-4000-8000-000000000003'), ('applied', '40000000-0000-4000-8000-000000000003'),
        ('duplicate', '40000000-0000-4000-8000-000000000003') $$,
   'An op id repeated in a mixed batch (op by op) is applied once; the repeat answers duplicate with the first result'

@@ -53,19 +53,20 @@ select set_config('test.replay', (select o.results::text from public.apply_attem
   (select jsonb_agg(e order by n desc) from jsonb_array_elements(current_setting('test.batch')::jsonb) with ordinality as x (e, n)),
   'laptop') as o), true);
 select is(
-  (select jsonb_agg(e - 'first_status' - 'status' order by e ->> 'op_id')
-   from jsonb_array_elements(current_setting('test.replay')::jsonb) as e),
-  (select jsonb_agg(e - 'status' order by e ->> 'op_id') from jsonb_array_elements(current_setting('test.first')::jsonb) as e),
+  (select jsonb_agg(to_jsonb(r) - 'first_status' - 'status' order by r.op_id)
+   from unnest(current_setting('test.replay')::public.attempt_op_result[]) as r),
+  (select jsonb_agg(to_jsonb(r) - 'first_status' - 'status' order by r.op_id)
+   from unnest(current_setting('test.first')::public.attempt_op_result[]) as r),
   'A replay in another order answers each op''s first result'
 );
 select is(
-  (select array_agg(distinct e ->> 'status' || '/' || (e ->> 'first_status'))
-   from jsonb_array_elements(current_setting('test.replay')::jsonb) as e),
+  (select array_agg(distinct r.status::text || '/' || r.first_status::text)
+   from unnest(current_setting('test.replay')::public.attempt_op_result[]) as r),
   array['duplicate/applied'],
   'Every replayed op answers duplicate, first applied'
 );
 select is(
-  (select jsonb_agg(o.results -> 0 ->> 'status') from public.apply_attempt_ops(current_setting('test.attempt')::uuid,
+  (select jsonb_agg((o.results)[1].status::text) from public.apply_attempt_ops(current_setting('test.attempt')::uuid,
     current_setting('test.batch')::jsonb, 'phone') as o),
   '["duplicate"]'::jsonb,
   'A second replay from another device answers duplicate too'

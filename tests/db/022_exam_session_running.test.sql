@@ -26,7 +26,7 @@ select tests.create_quiz();
 
 -- Test-local helper: the calling student saves an answer on their attempt of the session
 -- in test.session, edited from the newest version; returns the op results.
-create function pg_temp.save(p_question_id uuid, p_value jsonb) returns jsonb
+create function pg_temp.save(p_question_id uuid, p_value jsonb) returns public.attempt_op_result[]
 language sql
 set search_path = ''
 as $$
@@ -194,7 +194,7 @@ select is(
 select tests.authenticate_as('sue');
 
 select is(
-  (select r -> 0 ->> 'status' from pg_temp.save('40000000-0000-4000-8000-000000000002', 'true') as r),
+  (select (pg_temp.save('40000000-0000-4000-8000-000000000002', 'true'))[1].status::text),
   'applied',
   'After resume the student saves again'
 );

@@ -24,7 +24,7 @@ select tests.create_quiz();
 
 -- Test-local helper: the calling student saves an answer on their attempt of the session
 -- in test.session, edited from the newest version; returns the op results.
-create function pg_temp.save(p_question_id uuid, p_value jsonb) returns jsonb
+create function pg_temp.save(p_question_id uuid, p_value jsonb) returns public.attempt_op_result[]
 language sql
 set search_path = ''
 as $$

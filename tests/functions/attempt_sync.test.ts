@@ -128,6 +128,12 @@ Deno.test("attemptSync() applies a batch and answers with results, status and th
       [ops[3]!.op_id, "applied"],
     ]);
     assert.equal(body.results[0]!.version, 1);
+    // Each result carries exactly the fields of its op, none as null.
+    assert.deepEqual(body.results.slice(1), [
+      { op_id: ops[1]!.op_id, question_id: q2, flagged: true, status: "applied" },
+      { op_id: ops[2]!.op_id, status: "applied" },
+      { op_id: ops[3]!.op_id, status: "applied" },
+    ]);
     assert.equal(body.status, "in_progress");
     assert.ok(Math.abs(Date.parse(body.serverNow) - before) < 60_000, "serverNow is now");
     assert.ok(body.remainingMs > 3_500_000 && body.remainingMs <= 3_600_000, "about an hour left");
@@ -615,14 +621,22 @@ Deno.test("attemptSync() settles two devices editing one answer by each conflict
     );
 
     await t.step("local takes the device's answer and keeps the other in the history", async () => {
-      const { result, stored, history, conflicts } = await race(
+      const { op, result, stored, history, conflicts } = await race(
         1,
         "local",
         (q) => answer(q, "b", 0),
       );
-      assert.equal(result.status, "conflict");
-      assert.equal(result.resolution, "local");
-      assert.equal(result.version, 2);
+      // Exactly these fields: a conflict always carries conflict_id, null when none was opened.
+      assert.deepEqual(result, {
+        op_id: op.op_id,
+        question_id: questionId,
+        status: "conflict",
+        resolution: "local",
+        version: 2,
+        server_value: "a",
+        server_version: 1,
+        conflict_id: null,
+      });
       assert.deepEqual(stored, { value: "b", version: 2, client_id: "device-b" });
       assert.deepEqual(history, [
         { new_value: "a", new_version: 1, source: "save" },

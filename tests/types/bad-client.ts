@@ -21,9 +21,14 @@ export async function mistakes(examId: string, attemptId: string): Promise<unkno
   // @ts-expect-error a misspelt RPC name
   await supabase.rpc("get_atempt_state", { p_attempt_id: attemptId });
 
+  const { data: outcome } = await supabase.rpc("apply_attempt_ops", { p_attempt_id: attemptId, p_ops: [] });
   const { data: state } = await supabase.rpc("get_attempt_state", { p_attempt_id: attemptId });
   if (!state) return [];
   return [
+    // @ts-expect-error a misspelt field of an op's result
+    outcome?.results?.[0]?.conflictId,
+    // @ts-expect-error a wrong enum value of an op's status (no overlap with attempt_op_status)
+    outcome?.results?.some((result) => result.status === "aplied"),
     // @ts-expect-error a misspelt field of the result
     state.remaning_ms,
     // @ts-expect-error a misspelt field of a nested composite

@@ -82,5 +82,16 @@ export async function sync(attemptId: string): Promise<void> {
     ],
   });
   const settled: (string | null)[] = (resolved ?? []).map((conflict) => conflict.resolution);
-  void [collision, live, modes, grading, sectionStatus, settled];
+  const { data: outcome } = await supabase.rpc("apply_attempt_ops", {
+    p_attempt_id: attemptId,
+    p_ops: [{ op_id: "50000000-0000-4000-8000-000000000001", type: "answer", question_id: attemptId, value: "b", base_version: 0 }],
+    p_client_id: "laptop",
+  });
+  // Each op's result is typed: its status and resolution are enums, its version a number.
+  const first = outcome?.results?.[0];
+  assertType<Equals<NonNullable<typeof first>["status"], Enums["attempt_op_status"] | null>>(true);
+  assertType<Equals<NonNullable<typeof first>["resolution"], Enums["attempt_op_resolution"] | null>>(true);
+  assertType<Equals<NonNullable<typeof first>["version"], number | null>>(true);
+  const conflicts = (outcome?.results ?? []).filter((result) => result.status === "conflict").map((result) => result.conflict_id);
+  void [collision, live, modes, grading, sectionStatus, settled, conflicts];
 }
