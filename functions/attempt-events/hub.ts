@@ -241,15 +241,18 @@ export function createOutboxHub(options: OutboxHubOptions = {}): OutboxHub {
       list.push(row);
     }
     if (byTopic === undefined) return;
-    for (const [state, list] of byTopic) {
-      const events = list.map(encodeEvent);
-      state.cursor = events[events.length - 1]!.id;
-      for (const subscriber of state.subscribers) {
-        try {
-          subscriber.deliver(events);
-        } catch (error) {
-          console.error("attempt-events: a stream failed to take events:", error);
-        }
+    for (const [state, list] of byTopic) deliver(state, list);
+  }
+
+  /** Hands a topic's new rows, encoded once, to each of its streams and moves its position. */
+  function deliver(state: TopicState, rows: readonly StreamEvent[]): void {
+    const events = rows.map(encodeEvent);
+    state.cursor = events[events.length - 1]!.id;
+    for (const subscriber of state.subscribers) {
+      try {
+        subscriber.deliver(events);
+      } catch (error) {
+        console.error("attempt-events: a stream failed to take events:", error);
       }
     }
   }
@@ -277,15 +280,7 @@ export function createOutboxHub(options: OutboxHubOptions = {}): OutboxHub {
         fetches++;
         const rows = await selectEvents(db().sql, state.topic, state.cursor, PAGE_SIZE);
         if (rows.length === 0) continue;
-        const events = rows.map(encodeEvent);
-        state.cursor = events[events.length - 1]!.id;
-        for (const subscriber of state.subscribers) {
-          try {
-            subscriber.deliver(events);
-          } catch (error) {
-            console.error("attempt-events: a stream failed to take events:", error);
-          }
-        }
+        deliver(state, rows);
         if (rows.length === PAGE_SIZE) state.wanted = true;
       }
     } catch (error) {
