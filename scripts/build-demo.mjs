@@ -1,5 +1,6 @@
-// Bundles the SDK and supabase-js for the demo pages (demo/src/sdk.ts → demo/dist/sdk.js,
-// git-ignored) with esbuild. Run by `npm run dev` and `npm test`; `node scripts/build-demo.mjs`
+// Bundles, with esbuild, the SDK and supabase-js for the demo pages (demo/src/sdk.ts →
+// demo/dist/sdk.js) and the React page of the README's useChat tutor (demo/src/tutor-react.tsx
+// → demo/dist/tutor-react.js); demo/dist is git-ignored. Run by `npm run dev` and `npm test`; `node scripts/build-demo.mjs`
 // alone rebuilds it.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,13 +8,14 @@ import { build } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Builds demo/dist/sdk.js; resolves with its path. */
+/** Builds demo/dist/sdk.js and demo/dist/tutor-react.js; resolves with the folder. */
 export async function buildDemo() {
-  const outfile = path.join(ROOT, 'demo/dist/sdk.js');
+  const outdir = path.join(ROOT, 'demo/dist');
   await build({
-    entryPoints: [path.join(ROOT, 'demo/src/sdk.ts')],
-    outfile,
+    entryPoints: [path.join(ROOT, 'demo/src/sdk.ts'), path.join(ROOT, 'demo/src/tutor-react.tsx')],
+    outdir,
     bundle: true,
+    jsx: 'automatic',
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
@@ -21,7 +23,7 @@ export async function buildDemo() {
     minify: true,
     logLevel: 'warning',
   });
-  return outfile;
+  return outdir;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
