@@ -2,8 +2,10 @@
 import { describe, expect, it } from 'vitest';
 
 describe('client/dist', () => {
-  it('exports createExamClient and the stores (react.js needs React, an optional peer)', async () => {
+  it('exports createExamClient, the stores and the React hook', async () => {
     const sdk = await import('../dist/client/src/index.js');
+    const react = await import('../dist/client/src/react.js');
+    expect(typeof react.useExamAttempt).toBe('function');
     expect(typeof sdk.createExamClient).toBe('function');
     expect(typeof sdk.memoryStore).toBe('function');
   });
