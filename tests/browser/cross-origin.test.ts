@@ -7,12 +7,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_EXAM_ID, DEMO_PASSWORD } from '../../scripts/lib/demo-users.mjs';
 import { anonKey, apiUrl } from '../e2e/support';
+import { launchChromium } from './support';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const bundle = path.resolve('node_modules/@supabase/supabase-js/dist/umd/supabase.js');
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>examsync browser check</title>
@@ -34,11 +34,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

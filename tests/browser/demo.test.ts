@@ -7,22 +7,18 @@
 // with a visible message. Screenshots of both pages go to .local/screenshots/ (and to
 // docs/screenshots/ with UPDATE_SCREENSHOTS=1).
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EXAM_ID } from '../../scripts/lib/demo-users.mjs';
 import { anonKey, apiUrl, clientFor } from '../e2e/support';
 import { createStudents, ownerSql } from '../e2e/fixtures';
+import { launchChromium, serveDemo } from './support';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const DEMO = path.resolve('demo');
 export const SCREENSHOTS = path.resolve('.local/screenshots');
 const Q = (n: number) => `00000000-0000-4000-8000-0000000e900${n}`;
-const TYPES: Record<string, string> = { html: 'text/html', js: 'text/javascript', css: 'text/css', map: 'application/json' };
 
-let server: http.Server;
+let demo: Awaited<ReturnType<typeof serveDemo>>;
 let origin: string;
 let browser: Browser;
 let studentContext: BrowserContext;
@@ -34,27 +30,9 @@ let tab2: Page;
 let attemptId: string;
 
 beforeAll(async () => {
-  server = http.createServer((request, response) => {
-    const pathname = new URL(request.url ?? '/', 'http://x').pathname.replace(/^\/demo\/?/, '') || 'index.html';
-    if (pathname === 'config.json') {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ url: apiUrl, anonKey }));
-      return;
-    }
-    const file = path.join(DEMO, pathname);
-    if (!file.startsWith(DEMO) || !fs.existsSync(file)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': TYPES[path.extname(file).slice(1)] ?? 'application/octet-stream' });
-    fs.createReadStream(file).pipe(response);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}/demo`;
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM, headless: true, defaultViewport: { width: 1280, height: 900 },
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-  });
+  demo = await serveDemo({ url: apiUrl, anonKey });
+  origin = demo.origin;
+  browser = await launchChromium({ defaultViewport: { width: 1280, height: 900 } });
   studentContext = await browser.createBrowserContext();
   [student] = await createStudents(1);
   await ownerSql`update auth.users set encrypted_password = extensions.crypt('password', extensions.gen_salt('bf')),
@@ -70,7 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await clientFor('teacher').rpc('end_exam_session', { p_session_id: session?.id });
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await demo?.close();
   await ownerSql.end();
 });
 

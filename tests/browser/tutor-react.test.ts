@@ -4,26 +4,21 @@
 // this test's own whose provider is a local OpenAI-compatible stub. The answer streams in
 // and is stored.
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTutorStub } from '../../scripts/bench/tutor-phase.mjs';
 import { DEMO_USERS } from '../../scripts/lib/demo-users.mjs';
 import { startFunctions, stopProcess } from '../../scripts/lib/stack.mjs';
 import { anonKey, apiUrl } from '../e2e/support';
 import { ownerSql } from '../e2e/fixtures';
+import { launchChromium, serveDemo } from './support';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const DEMO = path.resolve('demo');
-const TYPES: Record<string, string> = { html: 'text/html', js: 'text/javascript', css: 'text/css', map: 'application/json' };
 const student = DEMO_USERS.find((user) => user.key === 'student2')!;
 
 let stub: Awaited<ReturnType<typeof startTutorStub>>;
 let functions: Awaited<ReturnType<typeof startFunctions>>;
 let functionsUrl: string;
-let server: http.Server;
+let demo: Awaited<ReturnType<typeof serveDemo>>;
 let origin: string;
 let browser: Browser;
 
@@ -37,31 +32,14 @@ beforeAll(async () => {
     signingKey: JSON.parse(process.env.AUTH_SIGNING_KEY!),
     env: { AI_TUTOR_PROVIDER: 'openai-compatible', AI_TUTOR_COMPATIBLE_BASE_URL: stub.baseUrl, AI_TUTOR_MODEL: 'stub' },
   });
-  server = http.createServer((request, response) => {
-    const pathname = new URL(request.url ?? '/', 'http://x').pathname.replace(/^\/demo\/?/, '');
-    if (pathname === 'config.json') {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ url: functionsUrl, anonKey }));
-      return;
-    }
-    const file = path.join(DEMO, pathname);
-    if (!file.startsWith(DEMO) || !fs.existsSync(file)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': TYPES[path.extname(file).slice(1)] ?? 'application/octet-stream' });
-    fs.createReadStream(file).pipe(response);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}/demo`;
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-  });
+  demo = await serveDemo({ url: functionsUrl, anonKey });
+  origin = demo.origin;
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await demo?.close();
   await stopProcess(functions);
   await stub?.close();
   await ownerSql.end();
